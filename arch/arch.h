@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file arch.h
+ * Architecture descriptors: every fact about an architecture in one struct,
+ * chosen at run time, so that an x86_64 machine can plan a LoongArch load or
+ * read a LoongArch vmcore. Code never tests `#ifdef __x86_64__` or compares
+ * descriptor pointers: a difference between architectures is a field here.
+ *
+ * Adding an architecture:
+ *  - minimum: a new arch/<name>/arch_<name>.c defining one
+ *    `const struct kx_arch kx_arch_<name>` with every field below filled in,
+ *    its entry in kx_arches[] (arch/arch.c), and its case in configure.ac;
+ *    tests/unit/test_arch.c then checks the fields for consistency;
+ *  - kexec, crash loading, makedumpfile filtering and vmcore-dmesg each add
+ *    their hooks here as they land (image probes and load-plan builders,
+ *    crash-memory exclusions, page-table walk, PRSTATUS registers); a NULL
+ *    hook will mean "not supported on this architecture" and callers test it.
+ */
+#ifndef KX_ARCH_H
+#define KX_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct kx_arch {
+	/** Canonical name, as `uname -m` prints it and --arch= accepts it. */
+	const char *name;
+	/** Other spellings accepted by kx_arch_by_name(), NULL-terminated. */
+	const char *const *aliases;
+	/** ELF e_machine of its kernels and vmcores. */
+	uint16_t elf_machine;
+	/** KEXEC_ARCH_* value for kexec_load(2): e_machine << 16. */
+	uint32_t kexec_arch;
+	/** Size of a kernel pointer, in bytes. */
+	unsigned int pointer_size;
+	/** Page size when the running kernel cannot be asked (never assume it when it can). */
+	uint32_t default_page_size;
+	/** The kernel's COMMAND_LINE_SIZE, terminating NUL included. */
+	uint32_t command_line_size;
+};
+
+extern const struct kx_arch kx_arch_x86_64;
+extern const struct kx_arch kx_arch_loongarch64;
+
+/** Every architecture this build knows, NULL-terminated. */
+extern const struct kx_arch *const kx_arches[];
+
+/** Look up by canonical name or alias; NULL when unknown. */
+const struct kx_arch *kx_arch_by_name(const char *name);
+
+/** Look up by ELF e_machine; NULL when unknown. */
+const struct kx_arch *kx_arch_by_elf_machine(uint16_t machine);
+
+/** The architecture the tools were built to run on (configure's choice). */
+const struct kx_arch *kx_arch_host(void);
+
+#endif /* KX_ARCH_H */

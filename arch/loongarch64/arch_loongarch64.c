@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// LoongArch64 facts. Loaders, purgatory and page-table walking join as hooks.
+#include "config.h"
+
+#include "arch.h"
+
+static const char *const loongarch64_aliases[] = { "loongarch", "loong64", NULL };
+
+const struct kx_arch kx_arch_loongarch64 = {
+	.name = "loongarch64",
+	.aliases = loongarch64_aliases,
+	.elf_machine = 258,              // EM_LOONGARCH
+	.kexec_arch = 258u << 16,        // KEXEC_ARCH_LOONGARCH = 0x1020000
+	.pointer_size = 8,
+	// Debian and the distributions' LoongArch kernels use 16 KiB pages
+	// (CONFIG_PAGE_SIZE_16KB is the arch default); 4 and 64 KiB exist too.
+	.default_page_size = 16384,
+	// arch/loongarch/include/uapi/asm/setup.h: COMMAND_LINE_SIZE 4096
+	.command_line_size = 4096,
+};

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// x86_64 facts. Loaders, purgatory and page-table walking join as hooks.
+#include "config.h"
+
+#include "arch.h"
+
+static const char *const x86_64_aliases[] = { "amd64", "x86-64", NULL };
+
+const struct kx_arch kx_arch_x86_64 = {
+	.name = "x86_64",
+	.aliases = x86_64_aliases,
+	.elf_machine = 62,               // EM_X86_64
+	.kexec_arch = 62u << 16,         // KEXEC_ARCH_X86_64
+	.pointer_size = 8,
+	.default_page_size = 4096,
+	// arch/x86/include/asm/setup.h: COMMAND_LINE_SIZE 2048
+	.command_line_size = 2048,
+};

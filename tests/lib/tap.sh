@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Minimal TAP producer for shell tests. Source it, call tap_plan N (or
+# tap_done at the end for a trailing plan), then ok/fail helpers.
+# Exit status: 0 when every case passed, 1 otherwise (the TAP driver reads the
+# case lines; the status is for running a script by hand).
+
+tap_n=0
+tap_failed=0
+
+tap_ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1"
+}
+
+tap_not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+	shift
+	for tap_line_ in "$@"; do
+		printf '%s\n' "$tap_line_" | sed 's/^/# /'
+	done
+}
+
+tap_skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
+}
+
+# tap_check NAME EXPECTED ACTUAL
+tap_check() {
+	if [ "$2" = "$3" ]; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1" "expected: $2" "actual:   $3"
+	fi
+}
+
+# tap_run NAME EXPECTED_STATUS CMD...: runs CMD, keeping its output in
+# $tap_out and $tap_err, and checks the exit status.
+tap_run() {
+	tap_name_=$1 tap_want_=$2
+	shift 2
+	tap_tmp=${tap_tmp:-$(mktemp -d)}
+	"$@" >"$tap_tmp/out" 2>"$tap_tmp/err"
+	tap_status_=$?
+	tap_out=$(cat "$tap_tmp/out")
+	tap_err=$(cat "$tap_tmp/err")
+	if [ "$tap_status_" = "$tap_want_" ]; then
+		tap_ok "$tap_name_"
+	else
+		tap_not_ok "$tap_name_" "exit status $tap_status_, expected $tap_want_" \
+			"stdout: $tap_out" "stderr: $tap_err"
+	fi
+}
+
+# tap_match NAME PATTERN TEXT: grep -E PATTERN in TEXT.
+tap_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1" "no match for /$2/ in:" "$3"
+	fi
+}
+
+tap_done() {
+	echo "1..$tap_n"
+	[ -n "${tap_tmp:-}" ] && rm -rf "$tap_tmp"
+	[ "$tap_failed" = 0 ]
+}

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The README's test command: install what the build and the tests need
+# (Debian 12, as root; idempotent), build, and run every test tier:
+#   1. make check with warnings as errors,
+#   2. make check again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   3. make distcheck (the release tarball builds and passes on its own).
+# Ends with the line "N passed, N failed" counting test cases (TAP), where
+# each distcheck counts as one case.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+SRC=$PWD
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+PACKAGES="build-essential autoconf automake libtool pkg-config
+	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libcmocka-dev liblzma-dev"
+
+install_packages() {
+	local missing=""
+	for p in $PACKAGES; do
+		dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "run-all: missing packages:$missing (run as root to install them)" >&2
+		return 1
+	fi
+	echo "run-all: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing
+}
+
+passed=0
+failed=0
+
+# count BUILDDIR: add the TAP totals of BUILDDIR/test-suite.log.
+count() {
+	local log=$1/test-suite.log p f e
+	if [ ! -f "$log" ]; then
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(sed -n 's/^# PASS: *//p' "$log")
+	f=$(sed -n 's/^# FAIL: *//p' "$log")
+	e=$(sed -n 's/^# ERROR: *//p' "$log")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + ${e:-0}))
+}
+
+# tier NAME BUILDDIR CONFIGURE-ARGS...: configure, build and check.
+tier() {
+	local name=$1 dir=$2
+	shift 2
+	echo "=== $name ==="
+	rm -rf "$dir" && mkdir -p "$dir"
+	if ! (cd "$dir" && "$SRC/configure" "$@" >configure.out 2>&1); then
+		tail -30 "$dir/configure.out"
+		echo "run-all: $name: configure failed"
+		failed=$((failed + 1))
+		return 1
+	fi
+	if ! make -C "$dir" -j"$JOBS" >"$dir/build.out" 2>&1; then
+		tail -40 "$dir/build.out"
+		echo "run-all: $name: build failed"
+		failed=$((failed + 1))
+		return 1
+	fi
+	make -C "$dir" -j"$JOBS" check >"$dir/check.out" 2>&1
+	local rc=$?
+	grep -E '^(FAIL|ERROR|XPASS|SKIP):' "$dir/check.out"
+	grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR):' "$dir/check.out"
+	[ $rc = 0 ] || { echo "run-all: $name: failures; logs follow"; cat "$dir/test-suite.log"; }
+	count "$dir"
+	return $rc
+}
+
+install_packages || { echo "0 passed, 1 failed"; exit 1; }
+autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; echo "0 passed, 1 failed"; exit 1; }
+
+B=$SRC/_build
+tier "make check (-Werror)" "$B/check" --enable-werror
+tier "make check (ASan + UBSan)" "$B/sanitizers" --enable-werror --enable-sanitizers
+
+echo "=== make distcheck ==="
+if make -C "$B/check" -j"$JOBS" distcheck >"$B/check/distcheck.out" 2>&1; then
+	passed=$((passed + 1))
+	echo "distcheck: ok"
+else
+	tail -60 "$B/check/distcheck.out"
+	failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
