@@ -69,6 +69,17 @@ static inline const char *kx_test_data(const char *rel)
 }
 
 /**
+ * Skip the rest of a test case, saying why. cmocka 1.1.5's skip() prints
+ * "not ok N # SKIP", which automake's TAP driver counts as a failure, so a
+ * skip is reported as a diagnostic line and the case passes.
+ */
+#define KX_SKIP(reason)                                          \
+	do {                                                     \
+		print_message("# skipped: %s\n", (reason));      \
+		return;                                          \
+	} while (0)
+
+/**
  * Run a cmocka group with TAP output, so automake's TAP driver counts each
  * test case. Use as the whole body of main().
  */
