@@ -17,7 +17,7 @@ static struct page_fields decode(const struct kx_page_layout *l, const uint8_t *
 		.flags = kx_get_le64(p + l->off_flags),
 		.mapping = kx_get_le64(p + l->off_mapping),
 		.private_ = kx_get_le64(p + l->off_private),
-		.compound_head = kx_get_le64(p + l->off_compound_head),
+		.compound_head = l->has_compound_head ? kx_get_le64(p + l->off_compound_head) : 0,
 		.mapcount = kx_get_le32(p + l->off_mapcount),
 	};
 }
@@ -73,7 +73,7 @@ static struct compound compound_info(const struct kx_page_layout *l,
 				     const uint8_t *tail, uint64_t pfn)
 {
 	struct compound c = { 0, false };
-	if (!(head->flags & l->pg_head_mask) || !tail)
+	if (!(head->flags & l->pg_head_mask) || !tail || l->huge_model == KX_HUGE_NONE)
 		return c;
 	uint64_t tail_flags = kx_get_le64(tail + l->off_flags);
 	uint64_t order;

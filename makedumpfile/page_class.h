@@ -47,6 +47,8 @@ enum kx_huge_model {
 	KX_HUGE_PG_HUGETLB = 1,
 	/** order in tail flags' low byte, hugetlb = head page type (>= 6.9). */
 	KX_HUGE_PAGE_TYPE = 2,
+	/** the kernel exports no way to find the order: every page is order 0. */
+	KX_HUGE_NONE = 3,
 };
 
 /** A flag bit number that the kernel may not export. */
@@ -59,7 +61,9 @@ struct kx_page_layout {
 	uint32_t off_mapping;      /**< OFFSET(page.mapping), pointer */
 	uint32_t off_mapcount;     /**< OFFSET(page._mapcount), 32-bit (page_type) */
 	uint32_t off_private;      /**< OFFSET(page.private), unsigned long */
-	uint32_t off_compound_head;/**< OFFSET(page.compound_head), bit 0 = tail */
+	/** OFFSET(page.compound_head) (7.1: compound_info); bit 0 marks a tail page. */
+	uint32_t off_compound_head;
+	bool has_compound_head;
 
 	enum kx_huge_model huge_model;
 	/** KX_HUGE_DTOR: offsets inside the first tail page, and field width (1 or 2). */

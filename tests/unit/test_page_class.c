@@ -18,7 +18,7 @@
 // 6.1.0-56-amd64 (tests/data/vmcoreinfo/vmcoreinfo-x86_64-6.1-debian.txt).
 static const struct kx_page_layout layout_6_1 = {
 	.page_size = 64, .off_flags = 0, .off_mapping = 24, .off_mapcount = 48,
-	.off_private = 40, .off_compound_head = 8,
+	.off_private = 40, .off_compound_head = 8, .has_compound_head = true,
 	.huge_model = KX_HUGE_DTOR, .off_tail_dtor = 16, .off_tail_order = 17,
 	.dtor_width = 1, .hugetlb_dtor = 2,
 	.pg_lru = 4, .pg_private = 13, .pg_swapcache = 10, .pg_swapbacked = 19,
@@ -33,7 +33,7 @@ static const struct kx_page_layout layout_6_1 = {
 // no offline type.
 static const struct kx_page_layout layout_4_16 = {
 	.page_size = 64, .off_flags = 0, .off_mapping = 8, .off_mapcount = 24,
-	.off_private = 48, .off_compound_head = 32,
+	.off_private = 48, .off_compound_head = 32, .has_compound_head = true,
 	.huge_model = KX_HUGE_DTOR, .off_tail_dtor = 40, .off_tail_order = 41,
 	.dtor_width = 1, .hugetlb_dtor = 2,
 	.pg_lru = 4, .pg_private = 13, .pg_swapcache = 10,
