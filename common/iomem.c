@@ -220,7 +220,7 @@ struct kx_error *kx_iomem_parse(const char *text, size_t size, const char *name,
 	if (nul)
 		return kx_error_file(KX_ERROR_CORRUPT, name, "NUL byte at offset %zu",
 				     (size_t)(nul - text));
-	struct kx_iomem *iomem;
+	struct kx_iomem *iomem = NULL;
 	KX_TRY(iomem_alloc(text, size, &iomem));
 	struct kx_error *err = parse_lines(iomem, size, name);
 	if (err) {

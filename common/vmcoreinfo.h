@@ -34,7 +34,7 @@
  *   be non-empty, free of whitespace and control characters, and either a
  *   plain word of [A-Za-z0-9_-] or `PREFIX(name)` with exactly one pair of
  *   parentheses closing at the end of the key. Otherwise KX_ERROR_CORRUPT.
- * - A value with anything after the number (`SIZE(page)=64x`, a sign where
+ * - A typed value with anything after the number (`SIZE(page)=64x`, a sign where
  *   none is allowed, an empty value) is KX_ERROR_CORRUPT; a number too big
  *   for its type is KX_ERROR_OVERFLOW.
  * - Duplicate keys are KX_ERROR_CORRUPT ("duplicate key …, first on line N").
