@@ -337,23 +337,34 @@ static struct kx_error *parse_lines(struct kx_vmcoreinfo *vi)
 	return NULL;
 }
 
-static struct kx_error *check_duplicates(const struct kx_vmcoreinfo *vi)
+// Sorting order: by key, and for equal keys by line, so the first line of a
+// duplicated key sorts first.
+static int entry_sort_cmp(const void *a, const void *b)
 {
-	for (size_t i = 1; i < vi->nr_entries; i++) {
-		const struct kx_vmcoreinfo_entry *a = &vi->entries[i - 1];
-		const struct kx_vmcoreinfo_entry *b = &vi->entries[i];
+	int c = entry_cmp(a, b);
+	if (c)
+		return c;
+	size_t la = ((const struct kx_vmcoreinfo_entry *)a)->line;
+	size_t lb = ((const struct kx_vmcoreinfo_entry *)b)->line;
+	return (la > lb) - (la < lb);
+}
 
-		if (entry_cmp(a, b))
+// The kernel never repeats a key, but a dump must not be refused over one:
+// the first occurrence wins, as in upstream makedumpfile, and the repeats
+// are counted so a caller can warn.
+static void drop_duplicates(struct kx_vmcoreinfo *vi)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < vi->nr_entries; i++) {
+		if (kept && !entry_cmp(&vi->entries[kept - 1], &vi->entries[i])) {
+			size_t line = vi->entries[i].line;
+			if (!vi->nr_duplicates++ || line < vi->first_duplicate_line)
+				vi->first_duplicate_line = line;
 			continue;
-		const char *open = a->kind == KX_VMCOREINFO_PLAIN ? "" : "(";
-		const char *close = a->kind == KX_VMCOREINFO_PLAIN ? "" : ")";
-		return kx_error_create(KX_ERROR_CORRUPT,
-				       "VMCOREINFO line %zu: duplicate key %s%s%s%s (first on line %zu)",
-				       a->line > b->line ? a->line : b->line,
-				       kind_prefix[a->kind], open, a->name, close,
-				       a->line < b->line ? a->line : b->line);
+		}
+		vi->entries[kept++] = vi->entries[i];
 	}
-	return NULL;
+	vi->nr_entries = kept;
 }
 
 // Copy the typed keys into their fields.
@@ -418,8 +429,8 @@ struct kx_error *kx_vmcoreinfo_create(const void *text, size_t size,
 	KX_TRY(vmcoreinfo_alloc(text, len, &vi));
 	err = parse_lines(vi);
 	if (!err) {
-		qsort(vi->entries, vi->nr_entries, sizeof(*vi->entries), entry_cmp);
-		err = check_duplicates(vi);
+		qsort(vi->entries, vi->nr_entries, sizeof(*vi->entries), entry_sort_cmp);
+		drop_duplicates(vi);
 	}
 	if (err) {
 		kx_vmcoreinfo_destroy(vi);

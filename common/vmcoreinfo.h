@@ -37,9 +37,9 @@
  * - A typed value with anything after the number (`SIZE(page)=64x`, a sign where
  *   none is allowed, an empty value) is KX_ERROR_CORRUPT; a number too big
  *   for its type is KX_ERROR_OVERFLOW.
- * - Duplicate keys are KX_ERROR_CORRUPT ("duplicate key …, first on line N").
- *   The kernel never writes one, and makedumpfile (first wins) and drgn
- *   (last wins) would disagree about such a note, so neither is trusted.
+ * - A repeated key keeps its first value, as upstream makedumpfile reads
+ *   it (drgn keeps the last). The kernel never repeats one, but refusing a
+ *   dump over it would lose the crash; nr_duplicates lets the caller warn.
  * - Limits: the note text may be at most KX_VMCOREINFO_MAX_SIZE bytes and a
  *   line at most KX_VMCOREINFO_LINE_MAX bytes (KX_ERROR_CORRUPT beyond).
  *   The kernel's buffer is one page (VMCOREINFO_BYTES).
@@ -121,6 +121,9 @@ struct kx_vmcoreinfo {
 	/** CRASHTIME in seconds since the epoch, 0 when absent (live /proc/kcore). */
 	int64_t crash_time;
 	bool has_crash_time;
+	/** Lines whose key repeated an earlier line's (ignored), and the first such line. */
+	size_t nr_duplicates;
+	size_t first_duplicate_line;
 	/** Entries sorted by (kind, name) for binary search. Internal. */
 	struct kx_vmcoreinfo_entry *entries;
 	size_t nr_entries;
