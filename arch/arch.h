@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct kx_vtop_ops;
+
 struct kx_arch {
 	/** Canonical name, as `uname -m` prints it and --arch= accepts it. */
 	const char *name;
@@ -37,6 +39,15 @@ struct kx_arch {
 	uint32_t default_page_size;
 	/** The kernel's COMMAND_LINE_SIZE, terminating NUL included. */
 	uint32_t command_line_size;
+	/**
+	 * Kernel virtual → physical translation of a dead kernel's page tables
+	 * (arch/vtop.h; used by makedumpfile and vmcore-dmesg through
+	 * kx_vtop_create()). Needs: the address-space layout (linear windows,
+	 * canonical form), the level geometry per page size, and the entry
+	 * format (present, huge, frame bits). NULL: translation unsupported,
+	 * and kx_vtop_create() says so.
+	 */
+	const struct kx_vtop_ops *vtop;
 };
 
 extern const struct kx_arch kx_arch_x86_64;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "arch.h"
+#include "vtop.h"
 
 static const char *const loongarch64_aliases[] = { "loongarch", "loong64", NULL };
 
@@ -17,4 +18,5 @@ const struct kx_arch kx_arch_loongarch64 = {
 	.default_page_size = 16384,
 	// arch/loongarch/include/uapi/asm/setup.h: COMMAND_LINE_SIZE 4096
 	.command_line_size = 4096,
+	.vtop = &kx_vtop_ops_loongarch64,
 };

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "arch.h"
+#include "vtop.h"
 
 static const char *const x86_64_aliases[] = { "amd64", "x86-64", NULL };
 
@@ -15,4 +16,5 @@ const struct kx_arch kx_arch_x86_64 = {
 	.default_page_size = 4096,
 	// arch/x86/include/asm/setup.h: COMMAND_LINE_SIZE 2048
 	.command_line_size = 2048,
+	.vtop = &kx_vtop_ops_x86_64,
 };
