@@ -121,3 +121,28 @@ struct kx_error *kx_vtop_translate(const struct kx_vtop *vt, uint64_t vaddr,
 		*size_ret = size;
 	return NULL;
 }
+
+struct kx_error *kx_vtop_read(const struct kx_vtop *vt, uint64_t vaddr, void *buf,
+			      size_t size)
+{
+	uint8_t *out = buf;
+	while (size) {
+		uint64_t paddr, map_size;
+		struct kx_error *err = kx_vtop_translate(vt, vaddr, NULL, &paddr, &map_size);
+		if (!err) {
+			// Bytes left in this mapping: the walk reports its
+			// naturally aligned size.
+			uint64_t left = map_size - (vaddr & (map_size - 1));
+			size_t n = left < size ? (size_t)left : size;
+			err = vt->mem.read(vt->mem.arg, paddr, out, n);
+			if (!err) {
+				out += n;
+				vaddr += n;
+				size -= n;
+				continue;
+			}
+		}
+		return kx_error_prefix(err, "reading kernel memory at %#" PRIx64, vaddr);
+	}
+	return NULL;
+}

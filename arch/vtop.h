@@ -242,6 +242,16 @@ struct kx_error *kx_vtop_translate(const struct kx_vtop *vt, uint64_t vaddr,
 				   const struct kx_vtop_trace *trace,
 				   uint64_t *paddr_ret, uint64_t *size_ret);
 
+/**
+ * Read @p size bytes of kernel virtual memory at @p vaddr, translating each
+ * mapping it crosses (a struct page array in vmemmap may be backed by
+ * scattered physical pages).
+ * @return NULL, or the first translation or reader error, prefixed with the
+ *         virtual address being read.
+ */
+struct kx_error *kx_vtop_read(const struct kx_vtop *vt, uint64_t vaddr, void *buf,
+			      size_t size);
+
 /** Physical address of the root table (for --vtop's "PAGE DIRECTORY" line). */
 uint64_t kx_vtop_root(const struct kx_vtop *vt);
 

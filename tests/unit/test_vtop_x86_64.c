@@ -196,6 +196,34 @@ static void test_4level_4k_kaslr(void **state)
 	mem_free(&pt.mem);
 }
 
+// A struct page array in vmemmap: consecutive virtual pages backed by
+// scattered physical ones. kx_vtop_read() stitches them together and stops
+// at the first unmapped byte.
+static void test_read_across_mappings(void **state)
+{
+	(void)state;
+	struct pt pt;
+	pt_init(&pt, false, 0);
+	uint64_t va = 0xffffea0000040000;
+	pt_map(&pt, va, 0x5000, 4096, 0);
+	pt_map(&pt, va + 4096, 0x3000, 4096, 0);
+	for (int i = 0; i < 4096; i++) {
+		mem_page(&pt.mem, 0x5000)[i] = (unsigned char)i;
+		mem_page(&pt.mem, 0x3000)[i] = (unsigned char)(i ^ 0xa5);
+	}
+	struct kx_vtop *vt = pt_vtop(&pt);
+	unsigned char buf[200];
+	assert_kx_ok(kx_vtop_read(vt, va + 4000, buf, sizeof(buf)));
+	for (int i = 0; i < 96; i++)
+		assert_int_equal(buf[i], (unsigned char)(4000 + i));
+	for (int i = 96; i < 200; i++)
+		assert_int_equal(buf[i], (unsigned char)((i - 96) ^ 0xa5));
+	assert_kx_err(kx_vtop_read(vt, va + 8000, buf, sizeof(buf)), KX_ERROR_FAULT,
+		      "reading kernel memory at 0xffffea0000042000");
+	kx_vtop_destroy(vt);
+	mem_free(&pt.mem);
+}
+
 static void test_large_pages(void **state)
 {
 	(void)state;
@@ -471,6 +499,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_4level_4k_kaslr),
+		cmocka_unit_test(test_read_across_mappings),
 		cmocka_unit_test(test_large_pages),
 		cmocka_unit_test(test_sme_mask),
 		cmocka_unit_test(test_5level),
