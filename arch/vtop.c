@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "arch.h"
-#include "endian.h"
+#include "byteorder.h"
 #include "vtop.h"
 
 struct kx_error *kx_vtop_create(const struct kx_arch *arch,

@@ -62,6 +62,8 @@ static struct kx_error *setup(struct kx_compressor *c)
 struct kx_error *kx_compressor_create(enum kx_compress_method method, uint32_t block_size,
 				      struct kx_compressor **ret)
 {
+	KX_CHECK(method != (enum kx_compress_method)KX_DISKDUMP_SNAPPY, KX_ERROR_UNSUPPORTED,
+		 "snappy compression (-p) is not supported");
 	KX_CHECK(method == KX_COMPRESS_NONE || method == KX_COMPRESS_ZLIB ||
 			 method == KX_COMPRESS_LZO || method == KX_COMPRESS_ZSTD,
 		 KX_ERROR_INVALID_ARG, "unknown compression method 0x%x", (unsigned)method);

@@ -40,8 +40,11 @@ struct kx_compressor;
 /**
  * Create a compressor for pages of @p block_size bytes (a valid diskdump
  * block size). All buffers and library contexts are allocated here, once.
+ * @p method may also be a page flag value such as KX_DISKDUMP_SNAPPY (0x4),
+ * which is refused as unsupported.
  * @return KX_ERROR_INVALID_ARG for an unknown method or bad block size,
- * KX_ERROR_UNSUPPORTED if a library fails its initialisation, &kx_enomem.
+ * KX_ERROR_UNSUPPORTED for snappy or a library failing its initialisation,
+ * &kx_enomem.
  */
 struct kx_error *kx_compressor_create(enum kx_compress_method method, uint32_t block_size,
 				      struct kx_compressor **ret);

@@ -2,7 +2,7 @@
 // Classifying one struct page: see page_class.h for the kernel history.
 #include "config.h"
 
-#include "endian.h"
+#include "byteorder.h"
 #include "page_class.h"
 
 // The fields of one struct page that classification looks at, decoded once.

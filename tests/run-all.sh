@@ -13,7 +13,8 @@ SRC=$PWD
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
-	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libcmocka-dev liblzma-dev"
+	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libcmocka-dev liblzma-dev
+	python3-libkdumpfile"
 
 install_packages() {
 	local missing=""

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "endian.h"
+#include "byteorder.h"
 #include "page_class.h"
 #include "test_util.h"
 

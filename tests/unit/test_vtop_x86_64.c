@@ -14,7 +14,7 @@
 #include <inttypes.h>
 
 #include "arch.h"
-#include "endian.h"
+#include "byteorder.h"
 #include "vtop.h"
 #include "test_util.h"
 

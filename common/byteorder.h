@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /**
- * @file endian.h
+ * @file byteorder.h
  * Explicit little-endian loads and stores on byte buffers.
  *
  * On-disk and in-memory formats are read and written through these helpers,
@@ -8,9 +8,12 @@
  * need no alignment, do not depend on the host byte order and cannot trip
  * strict aliasing. Compilers turn them into single moves on little-endian
  * hosts.
+ *
+ * Not named endian.h: with -Icommon on the command line, glibc's own
+ * `#include <endian.h>` (from <sys/types.h>) would find this file instead.
  */
-#ifndef KX_ENDIAN_H
-#define KX_ENDIAN_H
+#ifndef KX_BYTEORDER_H
+#define KX_BYTEORDER_H
 
 #include <stdint.h>
 
@@ -62,4 +65,4 @@ static inline void kx_put_le64(void *p, uint64_t v)
 	kx_put_le32(b + 4, (uint32_t)(v >> 32));
 }
 
-#endif /* KX_ENDIAN_H */
+#endif /* KX_BYTEORDER_H */
