@@ -39,6 +39,8 @@ struct kx_arch {
 	uint32_t default_page_size;
 	/** The kernel's COMMAND_LINE_SIZE, terminating NUL included. */
 	uint32_t command_line_size;
+	/** SPARSEMEM section size (log2 bytes) when VMCOREINFO lacks NUMBER(SECTION_SIZE_BITS). */
+	unsigned int default_section_size_bits;
 	/**
 	 * Kernel virtual → physical translation of a dead kernel's page tables
 	 * (arch/vtop.h; used by makedumpfile and vmcore-dmesg through

@@ -17,6 +17,8 @@ const struct kx_arch kx_arch_loongarch64 = {
 	// (CONFIG_PAGE_SIZE_16KB is the arch default); 4 and 64 KiB exist too.
 	.default_page_size = 16384,
 	// arch/loongarch/include/uapi/asm/setup.h: COMMAND_LINE_SIZE 4096
+	// arch/loongarch/include/asm/sparsemem.h
+	.default_section_size_bits = 29,
 	.command_line_size = 4096,
 	.vtop = &kx_vtop_ops_loongarch64,
 };
