@@ -39,6 +39,12 @@ struct kx_arch {
 	uint32_t default_page_size;
 	/** The kernel's COMMAND_LINE_SIZE, terminating NUL included. */
 	uint32_t command_line_size;
+	/**
+	 * Virtual base of the kernel text mapping when it is separate from the
+	 * direct map (x86_64 __START_KERNEL_map), so phys_base can be derived
+	 * from the kernel-text PT_LOAD; 0 when the text is in a linear window.
+	 */
+	uint64_t kernel_map_base;
 	/** SPARSEMEM section size (log2 bytes) when VMCOREINFO lacks NUMBER(SECTION_SIZE_BITS). */
 	unsigned int default_section_size_bits;
 	/**

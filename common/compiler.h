@@ -11,10 +11,14 @@
 #define KX_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
 #define KX_MUST_CHECK __attribute__((warn_unused_result))
 #define KX_UNUSED __attribute__((unused))
+/* Lets GCC see that an error constructor never returns NULL, which removes
+ * false maybe-uninitialized warnings on out-parameters after KX_TRY. */
+#define KX_RETURNS_NONNULL __attribute__((returns_nonnull))
 #else
 #define KX_PRINTF(fmt, first)
 #define KX_MUST_CHECK
 #define KX_UNUSED
+#define KX_RETURNS_NONNULL
 #endif
 
 /** Number of elements of a true array. */

@@ -57,25 +57,25 @@ extern struct kx_error kx_enomem;
  * @return the new error, or &kx_enomem when even that fails.
  */
 struct kx_error *kx_error_create(enum kx_error_code code, const char *fmt, ...)
-	KX_PRINTF(2, 3);
+	KX_PRINTF(2, 3) KX_RETURNS_NONNULL;
 
 /**
  * Create a KX_ERROR_OS error. The message reads "PATH: MSG: strerror(errnum)"
  * (without "PATH: " when @p path is NULL).
  */
 struct kx_error *kx_error_os(int errnum, const char *path, const char *fmt, ...)
-	KX_PRINTF(3, 4);
+	KX_PRINTF(3, 4) KX_RETURNS_NONNULL;
 
 /**
  * Create an error about a file: the message reads "PATH: MSG". Use this for
  * malformed input so the user sees which file is wrong.
  */
 struct kx_error *kx_error_file(enum kx_error_code code, const char *path,
-			       const char *fmt, ...) KX_PRINTF(3, 4);
+			       const char *fmt, ...) KX_PRINTF(3, 4) KX_RETURNS_NONNULL;
 
 /** Create a KX_ERROR_FAULT error for @p address. */
 struct kx_error *kx_error_fault(uint64_t address, const char *fmt, ...)
-	KX_PRINTF(2, 3);
+	KX_PRINTF(2, 3) KX_RETURNS_NONNULL;
 
 /**
  * Add context: the message becomes "PREFIX: old message". Returns @p err so

@@ -15,6 +15,7 @@ const struct kx_arch kx_arch_x86_64 = {
 	.pointer_size = 8,
 	.default_page_size = 4096,
 	// arch/x86/include/asm/setup.h: COMMAND_LINE_SIZE 2048
+	.kernel_map_base = 0xffffffff80000000, // __START_KERNEL_map
 	// arch/x86/include/asm/sparsemem.h (64-bit)
 	.default_section_size_bits = 27,
 	.command_line_size = 2048,

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Per-window page filtering: see filter.h.
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "bitmap.h"
+#include "filter.h"
+#include "mem_map.h"
+#include "vmcore.h"
+
+// struct pages read at once (plus one, for a compound head's first tail).
+enum { BATCH = 512 };
+
+static bool needs_struct_pages(unsigned int level)
+{
+	return level & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER | KX_DL_FREE);
+}
+
+struct kx_error *kx_filter_init(struct kx_filter *f, struct kx_vmcore *vm, unsigned int level)
+{
+	*f = (struct kx_filter){ .vm = vm, .level = level };
+	struct kx_error *err = kx_vmcore_enable_filtering(vm);
+	if (err && needs_struct_pages(level))
+		return kx_error_prefix(err, "dump level %u needs the kernel's page descriptors", level);
+	kx_error_destroy(err);
+	f->use_struct_pages = !err;
+	if (f->use_struct_pages) {
+		f->batch = malloc((size_t)(BATCH + 1) * vm->layout.page_size);
+		if (!f->batch)
+			return &kx_enomem;
+	}
+	return NULL;
+}
+
+void kx_filter_deinit(struct kx_filter *f)
+{
+	free(f->batch);
+	f->batch = NULL;
+}
+
+void kx_filter_rewind(struct kx_filter *f)
+{
+	f->carry_end = 0;
+	f->next_start = 0;
+}
+
+static void set_present(void *arg, uint64_t first, uint64_t end)
+{
+	kx_bitmap_set_range(arg, first, end);
+}
+
+void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present)
+{
+	kx_vmcore_for_each_ram(f->vm, set_present, present);
+}
+
+// Clear [first, end) in the window, counting the pfns that were dumpable.
+static void exclude(struct kx_filter *f, struct kx_bitmap *bm, uint64_t first, uint64_t end,
+		    enum kx_page_class cls, bool count)
+{
+	uint64_t stop = end < bm->start + bm->nr_bits ? end : bm->start + bm->nr_bits;
+	if (count)
+		for (uint64_t p = first; p < stop; p++)
+			f->stats.excluded[cls] += kx_bitmap_test(bm, p);
+	kx_bitmap_clear_range(bm, first, end);
+}
+
+// Classify the struct pages of [pfn, end), all in one section.
+static void classify_batch(struct kx_filter *f, struct kx_bitmap *bm, uint64_t pfn,
+			   uint64_t end, bool has_next, bool count)
+{
+	const struct kx_page_layout *l = &f->vm->layout;
+	for (uint64_t p = pfn; p < end; p++) {
+		if (p < f->carry_end || !kx_bitmap_test(bm, p))
+			continue;
+		const uint8_t *page = f->batch + (p - pfn) * l->page_size;
+		const uint8_t *next = p + 1 < end || has_next ? page + l->page_size : NULL;
+		struct kx_page_verdict v = kx_page_classify(l, page, next, p, f->level);
+		if (count && v.bad_buddy_order)
+			f->stats.bad_buddy_order++;
+		if (!kx_page_class_excluded(v.cls))
+			continue;
+		exclude(f, bm, p, p + v.nr_pages, v.cls, count);
+		f->carry_end = p + v.nr_pages;
+		f->carry_cls = v.cls;
+	}
+}
+
+// One batch of struct pages starting at the present pfn @pfn; returns the
+// pfn after it.
+static uint64_t filter_batch(struct kx_filter *f, struct kx_bitmap *bm, uint64_t pfn,
+			     bool count)
+{
+	const struct kx_vmcore *vm = f->vm;
+	uint64_t window_end = bm->start + bm->nr_bits;
+	uint64_t section_end = kx_mem_map_section_end(vm->mem_map, pfn);
+	uint64_t end = pfn + BATCH;
+	if (end > window_end)
+		end = window_end;
+	if (end > section_end)
+		end = section_end;
+	// The first tail of a compound head at the batch's end is read too,
+	// when it is in the same section.
+	bool has_next = end < section_end && end < vm->max_mapnr;
+	struct kx_error *err = kx_vmcore_read_struct_pages(vm, pfn, end - pfn + has_next, f->batch);
+	if (err) {
+		// No usable struct pages: the pages stay in the dump.
+		if (count && !kx_error_is(err, KX_ERROR_NODATA))
+			f->stats.unreadable_struct_pages += end - pfn;
+		kx_error_destroy(err);
+		return end;
+	}
+	classify_batch(f, bm, pfn, end, has_next, count);
+	return end;
+}
+
+struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *bm, bool count)
+{
+	if (bm->start != f->next_start)
+		return kx_error_create(KX_ERROR_INVALID_ARG,
+				       "filter windows out of order: %#" PRIx64 " after %#" PRIx64,
+				       bm->start, f->next_start);
+	f->next_start = bm->start + bm->nr_bits;
+	kx_filter_present(f, bm);
+	if (f->carry_end > bm->start)
+		exclude(f, bm, bm->start, f->carry_end, f->carry_cls, count);
+	if (!f->use_struct_pages)
+		return NULL;
+	uint64_t end = bm->start + bm->nr_bits;
+	for (uint64_t pfn = kx_bitmap_next_set(bm, bm->start); pfn < end;
+	     pfn = kx_bitmap_next_set(bm, pfn))
+		pfn = filter_batch(f, bm, pfn, count);
+	return NULL;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file filter.h
+ * Deciding, one window of pfns at a time, which page frames exist (the 1st
+ * bitmap) and which go into the dump (the 2nd bitmap).
+ *
+ * The same window classified twice gives the same answer: the counting pass
+ * and the writing pass of makedumpfile depend on that. Exclusion ranges
+ * (a free block, a compound page) that run past a window's end are carried
+ * into the next window, so windows must be visited in ascending order.
+ */
+#ifndef KX_FILTER_H
+#define KX_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "page_class.h"
+
+struct kx_bitmap;
+struct kx_vmcore;
+
+/** What filtering removed, in pages, as --show-stats reports it. */
+struct kx_filter_stats {
+	uint64_t excluded[KX_PAGE_OFFLINE + 1];
+	/** Buddy pages with an impossible order (kept). */
+	uint64_t bad_buddy_order;
+	/** Present pages whose struct page could not be read (kept). */
+	uint64_t unreadable_struct_pages;
+};
+
+struct kx_filter {
+	const struct kx_vmcore *vm;
+	unsigned int level;
+	/** Whether struct pages are consulted (false: only -d 0/1 without mem_map). */
+	bool use_struct_pages;
+	/** An exclusion running on past the previous window: [.., carry_end). */
+	uint64_t carry_end;
+	enum kx_page_class carry_cls;
+	/** Window start expected next, to enforce ascending order. */
+	uint64_t next_start;
+	uint8_t *batch;
+	struct kx_filter_stats stats;
+};
+
+/**
+ * Prepare to filter @p vm at dump level @p level. Levels that exclude by
+ * page type (2, 4, 8, 16) need the struct pages: then their absence is an
+ * error saying why. At -d 0 and 1 struct pages are used when available (to
+ * drop hwpoisoned and offline pages, as upstream does) and skipped when not.
+ */
+struct kx_error *kx_filter_init(struct kx_filter *f, struct kx_vmcore *vm, unsigned int level);
+void kx_filter_deinit(struct kx_filter *f);
+
+/** Start again from pfn 0 (a second pass), clearing the carry, not the stats. */
+void kx_filter_rewind(struct kx_filter *f);
+
+/** Fill @p present (already reset to its window) with the pfns some PT_LOAD covers. */
+void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present);
+
+/**
+ * Fill @p dumpable (already reset to the window of the next call) with the
+ * present pfns that the dump level keeps. Zero pages are kept: the
+ * kdump-compressed writer shares one zero page among them.
+ * @param count_stats add what is excluded to the statistics (do it in one
+ *        pass only).
+ */
+struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *dumpable,
+				  bool count_stats);
+
+#endif /* KX_FILTER_H */
