@@ -53,7 +53,7 @@ static void set_present(void *arg, uint64_t first, uint64_t end)
 
 void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present)
 {
-	kx_vmcore_for_each_ram(f->vm, set_present, present);
+	kx_vmcore_for_each_ram(f->vm, true, set_present, present);
 }
 
 // Clear [first, end) in the window, counting the pfns that were dumpable.
@@ -123,7 +123,7 @@ struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *bm, boo
 				       "filter windows out of order: %#" PRIx64 " after %#" PRIx64,
 				       bm->start, f->next_start);
 	f->next_start = bm->start + bm->nr_bits;
-	kx_filter_present(f, bm);
+	kx_vmcore_for_each_ram(f->vm, false, set_present, bm);
 	if (f->carry_end > bm->start)
 		exclude(f, bm, bm->start, f->carry_end, f->carry_cls, count);
 	if (!f->use_struct_pages)

@@ -56,12 +56,16 @@ void kx_filter_deinit(struct kx_filter *f);
 /** Start again from pfn 0 (a second pass), clearing the carry, not the stats. */
 void kx_filter_rewind(struct kx_filter *f);
 
-/** Fill @p present (already reset to its window) with the pfns some PT_LOAD covers. */
+/**
+ * Fill @p present (already reset to its window) with the pfns some PT_LOAD
+ * covers, partial pages included: the 1st bitmap.
+ */
 void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present);
 
 /**
  * Fill @p dumpable (already reset to the window of the next call) with the
- * present pfns that the dump level keeps. Zero pages are kept: the
+ * present pfns that the dump level keeps; a partial last page of a PT_LOAD
+ * is never dumped. Zero pages are kept: the
  * kdump-compressed writer shares one zero page among them.
  * @param count_stats add what is excluded to the statistics (do it in one
  *        pass only).

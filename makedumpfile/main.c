@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "options.h"
+#include <unistd.h>
 
-// Exit codes as upstream: 0 success, 1 failure, 2 release mismatch (-i).
-enum { EXIT_MISMATCH = 2 };
+#include "dump.h"
+#include "log.h"
+#include "options.h"
+#include "vmcore.h"
+#include "vmcoreinfo.h"
 
 static void usage(FILE *out)
 {
@@ -42,6 +45,132 @@ static void version(void)
 	printf("lzo\tenabled\nsnappy\tdisabled\nzstd\tenabled\n");
 }
 
+// The report --show-stats prints, in upstream's layout.
+static void report(const struct kx_log *log, const struct kx_dump_result *r)
+{
+	const uint64_t *ex = r->stats.excluded;
+	uint64_t excluded = r->zero_pages;
+	for (size_t i = 0; i < KX_ARRAY_SIZE(r->stats.excluded); i++)
+		excluded += ex[i];
+	kx_log_msg(log, KX_LOG_REPORT, "\nOriginal pages  : 0x%016llx\n",
+		   (unsigned long long)r->present);
+	kx_log_msg(log, KX_LOG_REPORT, "  Excluded pages   : 0x%016llx\n",
+		   (unsigned long long)excluded);
+	kx_log_msg(log, KX_LOG_REPORT, "    Pages filled with zero  : 0x%016llx\n",
+		   (unsigned long long)r->zero_pages);
+	kx_log_msg(log, KX_LOG_REPORT, "    Non-private cache pages : 0x%016llx\n",
+		   (unsigned long long)ex[KX_PAGE_CACHE]);
+	kx_log_msg(log, KX_LOG_REPORT, "    Private cache pages     : 0x%016llx\n",
+		   (unsigned long long)ex[KX_PAGE_CACHE_PRIVATE]);
+	kx_log_msg(log, KX_LOG_REPORT, "    User process data pages : 0x%016llx\n",
+		   (unsigned long long)ex[KX_PAGE_USER]);
+	kx_log_msg(log, KX_LOG_REPORT, "    Free pages              : 0x%016llx\n",
+		   (unsigned long long)(ex[KX_PAGE_FREE] + ex[KX_PAGE_UNACCEPTED]));
+	kx_log_msg(log, KX_LOG_REPORT, "    Hwpoison pages          : 0x%016llx\n",
+		   (unsigned long long)ex[KX_PAGE_HWPOISON]);
+	kx_log_msg(log, KX_LOG_REPORT, "    Offline pages           : 0x%016llx\n",
+		   (unsigned long long)ex[KX_PAGE_OFFLINE]);
+	kx_log_msg(log, KX_LOG_REPORT, "  Remaining pages  : 0x%016llx\n",
+		   (unsigned long long)(r->dumpable - r->zero_pages));
+	kx_log_msg(log, KX_LOG_REPORT, "Memory Hole     : 0x%016llx\n",
+		   (unsigned long long)(r->max_mapnr - r->present));
+	kx_log_msg(log, KX_LOG_REPORT, "--------------------------------------------------\n");
+	kx_log_msg(log, KX_LOG_REPORT, "Total pages     : 0x%016llx\n",
+		   (unsigned long long)r->max_mapnr);
+	kx_log_msg(log, KX_LOG_REPORT, "Write bytes     : %llu\n",
+		   (unsigned long long)r->bytes_written);
+}
+
+static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
+{
+	if (o->mode != KX_MDF_CREATE)
+		return kx_error_create(KX_ERROR_UNSUPPORTED,
+				       "this mode (-F, -R, --split, --reassemble, --dump-dmesg, "
+				       "--mem-usage, -g) is not implemented yet");
+	if (o->elf_output)
+		return kx_error_create(KX_ERROR_UNSUPPORTED, "-E is not implemented yet");
+	if (o->size_limit || o->num_threads || o->exclude_vmemmap || o->vmlinux ||
+	    o->vmcoreinfo || o->config)
+		return kx_error_create(KX_ERROR_UNSUPPORTED,
+				       "-L, --num-threads, -e, -x, -i and --config are not implemented yet");
+	return NULL;
+}
+
+static void warn_vmcore(const struct kx_log *log, const struct kx_vmcore *vm)
+{
+	if (vm->vi && vm->vi->nr_duplicates)
+		kx_log_msg(log, KX_LOG_COMMON,
+			   "VMCOREINFO repeats %zu key(s), first on line %zu: the first values are used.\n",
+			   vm->vi->nr_duplicates, vm->vi->first_duplicate_line);
+}
+
+static enum kx_compress_method method_of(const struct kx_mdf_opts *o, const struct kx_log *log)
+{
+	if (o->compression == KX_MDF_COMPRESS_SNAPPY) {
+		// As upstream builds without libsnappy do: store pages raw.
+		kx_log_msg(log, KX_LOG_COMMON, "Switching to non-compressed format: "
+			   "this makedumpfile has no snappy support.\n");
+		return KX_COMPRESS_NONE;
+	}
+	return (enum kx_compress_method)o->compression;
+}
+
+// Try each -d level in turn while the output fills up.
+static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx_log *log,
+				    struct kx_dump_result *res)
+{
+	struct kx_vmcore *vm;
+	KX_TRY(kx_vmcore_open(o->files[0], &vm));
+	warn_vmcore(log, vm);
+	struct kx_dump_request req = {
+		.output = o->files[1],
+		.force = o->force,
+		.dry_run = o->dry_run,
+		.method = method_of(o, log),
+		.window_pfns = o->cyclic_buffer * 1024 * 8,
+		.log = log,
+	};
+	struct kx_error *err = NULL;
+	for (size_t i = 0; i < o->nr_levels; i++) {
+		req.level = o->levels[i];
+		kx_error_destroy(err);
+		err = kx_dump_kdump(vm, &req, res);
+		if (!kx_error_is(err, KX_ERROR_NOSPACE) || i + 1 == o->nr_levels)
+			break;
+		kx_log_msg(log, KX_LOG_COMMON, "Retrying with dump level %u.\n", o->levels[i + 1]);
+		unlink(req.output);
+		req.force = true;
+	}
+	kx_vmcore_destroy(vm);
+	return err;
+}
+
+static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
+{
+	struct kx_dump_result res = { 0 };
+	struct kx_error *err = unsupported_mode(o);
+	if (!err)
+		err = create_dump(o, log, &res);
+	if (!err) {
+		report(log, &res);
+		if (res.unreadable_pages)
+			kx_log_msg(log, KX_LOG_COMMON, "%llu page(s) could not be read from %s "
+				   "and were saved as zeros.\n",
+				   (unsigned long long)res.unreadable_pages, o->files[0]);
+		if (!o->dry_run)
+			kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n", o->files[1]);
+		kx_log_msg(log, KX_LOG_COMMON, "\nmakedumpfile Completed.\n");
+		return EXIT_SUCCESS;
+	}
+	fprintf(stderr, "makedumpfile: %s\n", err->message);
+	if (res.incomplete)
+		kx_log_msg(log, KX_LOG_COMMON,
+			   "\nThis is an incomplete dumpfile, but might analyzable.\n");
+	kx_error_destroy(err);
+	kx_log_msg(log, KX_LOG_COMMON, "\nmakedumpfile Failed.\n");
+	return EXIT_FAILURE;
+}
+
 int main(int argc, char **argv)
 {
 	struct kx_mdf_opts opts;
@@ -62,7 +191,18 @@ int main(int argc, char **argv)
 	}
 	if (opts.check_params)
 		return EXIT_SUCCESS;
-	fprintf(stderr, "makedumpfile: dumping is not implemented in this build yet\n");
-	fprintf(stderr, "\nmakedumpfile Failed.\n");
-	return EXIT_FAILURE;
+	struct kx_log log;
+	FILE *out = opts.mode == KX_MDF_FLATTEN ? stderr : stdout;
+	err = kx_log_init(&log, opts.message_level, out, stderr);
+	if (err) {
+		fprintf(stderr, "makedumpfile: %s\n", err->message);
+		kx_error_destroy(err);
+		return EXIT_FAILURE;
+	}
+	kx_log_set_terminal(&log, isatty(STDERR_FILENO));
+	int rc = run(&opts, &log);
+	kx_log_deinit(&log);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = EXIT_FAILURE;
+	return rc;
 }

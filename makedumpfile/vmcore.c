@@ -221,7 +221,7 @@ struct kx_error *kx_vmcore_enable_filtering(struct kx_vmcore *vm)
 	return NULL;
 }
 
-void kx_vmcore_for_each_ram(const struct kx_vmcore *vm,
+void kx_vmcore_for_each_ram(const struct kx_vmcore *vm, bool partial_last,
 			    void (*fn)(void *arg, uint64_t first, uint64_t end), void *arg)
 {
 	size_t n;
@@ -230,8 +230,10 @@ void kx_vmcore_for_each_ram(const struct kx_vmcore *vm,
 		if (!loads[i].memsz)
 			continue;
 		uint64_t first = loads[i].paddr >> vm->page_shift;
-		uint64_t end = (loads[i].paddr + loads[i].memsz + vm->page_size - 1) >> vm->page_shift;
-		fn(arg, first, end);
+		uint64_t end = loads[i].paddr + loads[i].memsz;
+		end = (partial_last ? end + vm->page_size - 1 : end) >> vm->page_shift;
+		if (end > first)
+			fn(arg, first, end);
 	}
 }
 

@@ -76,10 +76,12 @@ struct kx_error *kx_vmcore_enable_filtering(struct kx_vmcore *vm);
 
 /**
  * Call @p fn for each pfn range [first, end) that some PT_LOAD covers, in
- * program-header order (ranges may repeat or overlap). A page only partly
- * covered counts as present, as upstream marks it.
+ * program-header order (ranges may repeat or overlap). A partial first page
+ * always counts; a partial last page (the x86 BIOS range ending at 0x9fc00)
+ * counts only when @p partial_last is set. Upstream marks it present in the
+ * 1st bitmap but never dumps it, and so do we.
  */
-void kx_vmcore_for_each_ram(const struct kx_vmcore *vm,
+void kx_vmcore_for_each_ram(const struct kx_vmcore *vm, bool partial_last,
 			    void (*fn)(void *arg, uint64_t first, uint64_t end), void *arg);
 
 /**

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The two passes of a kdump-compressed dump: see dump.h.
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bitmap.h"
+#include "dump.h"
+#include "dump_writer.h"
+#include "log.h"
+#include "vmcore.h"
+#include "vmcoreinfo.h"
+
+struct dump {
+	struct kx_vmcore *vm;
+	const struct kx_dump_request *req;
+	struct kx_dump_result *res;
+	struct kx_filter filter;
+	struct kx_bitmap bm;
+	uint64_t window;
+	int fd;
+	struct kx_dump_writer *w;
+	uint8_t *page;
+};
+
+static uint64_t window_len(const struct dump *d, uint64_t start)
+{
+	uint64_t left = d->vm->max_mapnr - start;
+	return left < d->window ? left : d->window;
+}
+
+// Pass 1: how many pages each window keeps, and what was excluded.
+static struct kx_error *count_pass(struct dump *d)
+{
+	struct kx_log_progress p;
+	kx_log_progress_init(&p, d->req->log, "Excluding unnecessary pages");
+	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
+		kx_bitmap_reset(&d->bm, start, window_len(d, start));
+		kx_filter_present(&d->filter, &d->bm);
+		d->res->present += kx_bitmap_count(&d->bm);
+		kx_bitmap_reset(&d->bm, start, window_len(d, start));
+		KX_TRY(kx_filter_window(&d->filter, &d->bm, true));
+		d->res->dumpable += kx_bitmap_count(&d->bm);
+		kx_log_progress_update(&p, start + d->bm.nr_bits, d->vm->max_mapnr);
+	}
+	kx_log_progress_finish(&p);
+	return NULL;
+}
+
+static struct kx_error *open_output(struct dump *d)
+{
+	int flags = O_RDWR | O_CREAT | O_CLOEXEC | (d->req->force ? O_TRUNC : O_EXCL);
+	d->fd = open(d->req->output, flags, 0600);
+	if (d->fd < 0)
+		return kx_error_os(errno, d->req->output, "Can't open the dump file");
+	return NULL;
+}
+
+static struct kx_error *create_writer(struct dump *d)
+{
+	const struct kx_vmcore *vm = d->vm;
+	struct kx_dump_writer_params p = {
+		.block_size = (uint32_t)vm->page_size,
+		.max_mapnr = vm->max_mapnr,
+		.notes = vm->notes,
+		.size_note = vm->notes_size,
+		.vmcoreinfo_offset = vm->vmcoreinfo_offset,
+		.vmcoreinfo_size = vm->vmcoreinfo_size,
+		.timestamp = vm->vi && vm->vi->has_crash_time ? vm->vi->crash_time : 0,
+		.phys_base = vm->phys_base,
+		.dump_level = (int32_t)d->req->level,
+		.method = d->req->method,
+		.num_dumpable = d->res->dumpable,
+		.nr_cpus = (int32_t)vm->nr_cpus,
+	};
+	_Static_assert(sizeof(p.utsname) == KX_UTSNAME_SIZE, "utsname layout");
+	memcpy(&p.utsname, vm->utsname, sizeof(p.utsname));
+	KX_TRY(kx_dump_writer_create(d->fd, d->req->output, &p, &d->w));
+	return kx_dump_writer_write_headers(d->w);
+}
+
+// The 1st bitmap: every pfn some PT_LOAD covers.
+static struct kx_error *write_present(struct dump *d)
+{
+	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
+		kx_bitmap_reset(&d->bm, start, window_len(d, start));
+		kx_filter_present(&d->filter, &d->bm);
+		KX_TRY(kx_dump_writer_write_bitmap(d->w, 1, start / 8, d->bm.bits,
+						   kx_bitmap_bytes(&d->bm)));
+	}
+	return NULL;
+}
+
+static struct kx_error *write_page(struct dump *d, uint64_t pfn)
+{
+	struct kx_error *err = kx_vmcore_read_page(d->vm, pfn, d->page);
+	if (kx_error_is(err, KX_ERROR_OS)) {
+		// /proc/vmcore can fail single pages (EIO on poisoned or
+		// unreachable memory): keep going and say how many.
+		kx_error_destroy(err);
+		err = NULL;
+		d->res->unreadable_pages++;
+		memset(d->page, 0, d->vm->page_size);
+	}
+	KX_TRY(err);
+	if ((d->req->level & KX_DL_ZERO) &&
+	    kx_dump_writer_page_is_zero(d->page, d->vm->page_size)) {
+		d->res->zero_pages++;
+		return kx_dump_writer_add_zero_page(d->w);
+	}
+	return kx_dump_writer_add_page(d->w, d->page);
+}
+
+// Pass 2: each window's 2nd bitmap, then its pages, in pfn order.
+static struct kx_error *write_pages(struct dump *d)
+{
+	struct kx_log_progress p;
+	kx_log_progress_init(&p, d->req->log, "Copying data");
+	kx_filter_rewind(&d->filter);
+	uint64_t done = 0;
+	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
+		kx_bitmap_reset(&d->bm, start, window_len(d, start));
+		KX_TRY(kx_filter_window(&d->filter, &d->bm, false));
+		KX_TRY(kx_dump_writer_write_bitmap(d->w, 2, start / 8, d->bm.bits,
+						   kx_bitmap_bytes(&d->bm)));
+		uint64_t end = start + d->bm.nr_bits;
+		for (uint64_t pfn = kx_bitmap_next_set(&d->bm, start); pfn < end;
+		     pfn = kx_bitmap_next_set(&d->bm, pfn + 1)) {
+			KX_TRY(write_page(d, pfn));
+			kx_log_progress_update(&p, ++done, d->res->dumpable);
+		}
+	}
+	kx_log_progress_finish(&p);
+	return kx_dump_writer_finish(d->w);
+}
+
+static struct kx_error *dump_init(struct dump *d)
+{
+	d->window = d->req->window_pfns ? d->req->window_pfns : KX_DUMP_DEFAULT_WINDOW_PFNS;
+	KX_CHECK(d->window % 8 == 0, KX_ERROR_INVALID_ARG,
+		 "bitmap window of %llu pfns is not a multiple of 8",
+		 (unsigned long long)d->window);
+	if (d->window > d->vm->max_mapnr)
+		d->window = (d->vm->max_mapnr + 7) / 8 * 8;
+	KX_TRY(kx_bitmap_init(&d->bm, d->window));
+	d->page = malloc(d->vm->page_size);
+	if (!d->page)
+		return &kx_enomem;
+	return kx_filter_init(&d->filter, d->vm, d->req->level);
+}
+
+// A write that found no room leaves a readable dump marked INCOMPLETE.
+static struct kx_error *mark_incomplete(struct dump *d, struct kx_error *err)
+{
+	if (!kx_error_is(err, KX_ERROR_NOSPACE) || !d->w)
+		return err;
+	d->res->incomplete = true;
+	struct kx_error *mark = kx_dump_writer_mark_incomplete(d->w);
+	if (mark)
+		kx_error_prefix(err, "and marking the dump incomplete failed too (%s)",
+				mark->message);
+	kx_error_destroy(mark);
+	return err;
+}
+
+static struct kx_error *dump_run(struct dump *d)
+{
+	KX_TRY(dump_init(d));
+	KX_TRY(count_pass(d));
+	if (d->req->dry_run)
+		return NULL;
+	KX_TRY(open_output(d));
+	struct kx_error *err = create_writer(d);
+	if (!err)
+		err = write_present(d);
+	if (!err)
+		err = write_pages(d);
+	err = mark_incomplete(d, err);
+	struct stat st;
+	if (fstat(d->fd, &st) == 0)
+		d->res->bytes_written = (uint64_t)st.st_size;
+	return err;
+}
+
+struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_request *req,
+			       struct kx_dump_result *ret)
+{
+	*ret = (struct kx_dump_result){ .max_mapnr = vm->max_mapnr };
+	struct dump d = { .vm = vm, .req = req, .res = ret, .fd = -1 };
+	struct kx_error *err = dump_run(&d);
+	ret->stats = d.filter.stats;
+	kx_dump_writer_destroy(d.w);
+	if (d.fd >= 0 && close(d.fd) < 0 && !err)
+		err = kx_error_os(errno, req->output, "close");
+	kx_filter_deinit(&d.filter);
+	kx_bitmap_deinit(&d.bm);
+	free(d.page);
+	return err;
+}

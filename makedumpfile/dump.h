@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file dump.h
+ * Writing a kdump-compressed dump of a vmcore: the two passes over memory.
+ *
+ * Pass 1 filters every window of pfns to count the pages the dump will hold,
+ * which fixes where page data begins. Pass 2 writes the 1st bitmap, then per
+ * window the 2nd bitmap and that window's pages. Memory stays bounded by the
+ * window size, whatever the size of the vmcore.
+ */
+#ifndef KX_DUMP_H
+#define KX_DUMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compress.h"
+#include "error.h"
+#include "filter.h"
+
+struct kx_log;
+struct kx_vmcore;
+
+struct kx_dump_request {
+	/** Output file; created 0600, O_EXCL unless @p force. */
+	const char *output;
+	bool force;
+	/** Do everything but create and write the file. */
+	bool dry_run;
+	unsigned int level;
+	enum kx_compress_method method;
+	/** pfns per window, a multiple of 8; 0 = the default. */
+	uint64_t window_pfns;
+	/** Stop writing at this many bytes (-L) and mark the dump incomplete; 0 = none. */
+	uint64_t size_limit;
+	/** Progress and messages; may be NULL. */
+	const struct kx_log *log;
+};
+
+struct kx_dump_result {
+	uint64_t max_mapnr;
+	/** Pages present in the vmcore (set in the 1st bitmap). */
+	uint64_t present;
+	/** Pages the dump holds (set in the 2nd bitmap), zero pages included. */
+	uint64_t dumpable;
+	uint64_t zero_pages;
+	/** Pages /proc/vmcore failed to read: stored as zeros and counted. */
+	uint64_t unreadable_pages;
+	uint64_t bytes_written;
+	struct kx_filter_stats stats;
+	/** The dump stopped early (ENOSPC, -L): the header says INCOMPLETE. */
+	bool incomplete;
+};
+
+/** Default window: 8 Mi pfns, 1 MiB per bitmap (32 GiB of 4 KiB pages). */
+enum { KX_DUMP_DEFAULT_WINDOW_PFNS = 8 << 20 };
+
+/**
+ * Write a kdump-compressed dump of @p vm as @p req asks.
+ * @param ret filled as far as the dump got, also on failure.
+ * @return NULL; KX_ERROR_NOSPACE when the output filled up or reached
+ *         -L (the file is then a readable, INCOMPLETE dump); any error
+ *         opening, filtering or writing.
+ */
+struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_request *req,
+			       struct kx_dump_result *ret);
+
+#endif /* KX_DUMP_H */
