@@ -14,6 +14,7 @@
 #include "vmcore.h"
 #include "vmcoreinfo.h"
 #include "vtop.h"
+#include "vtop_params.h"
 
 // Physical memory for the page-table walker: file data where a PT_LOAD has
 // it, zeros in p_memsz tails, a fault elsewhere.
@@ -71,25 +72,6 @@ static void compute_max_mapnr(struct kx_vmcore *vm)
 	vm->max_mapnr = (end + vm->page_size - 1) >> vm->page_shift;
 }
 
-// x86_64 keeps the kernel text at a fixed virtual base; its PT_LOAD tells
-// where KASLR put it physically when VMCOREINFO lacks NUMBER(phys_base).
-static void compute_phys_base(struct kx_vmcore *vm)
-{
-	if (vm->vi && vm->vi->has_phys_base) {
-		vm->phys_base = vm->vi->phys_base;
-		return;
-	}
-	uint64_t base = vm->arch->kernel_map_base;
-	size_t n;
-	const struct kx_elf_core_load *loads = kx_elf_core_loads(vm->core, &n);
-	for (size_t i = 0; base && i < n; i++) {
-		if (loads[i].vaddr >= base) {
-			vm->phys_base = loads[i].paddr - (loads[i].vaddr - base);
-			return;
-		}
-	}
-}
-
 static struct kx_error *parse_vmcoreinfo(struct kx_vmcore *vm)
 {
 	const char *text;
@@ -102,40 +84,11 @@ static struct kx_error *parse_vmcoreinfo(struct kx_vmcore *vm)
 	return kx_error_prefix(err, "%s: VMCOREINFO", kx_elf_core_path(vm->core));
 }
 
-static uint64_t number_or_zero(const struct kx_vmcoreinfo *vi, const char *name)
-{
-	uint64_t v = 0;
-	struct kx_error *err = kx_vmcoreinfo_number_u64(vi, name, &v);
-	kx_error_destroy(err);
-	return err ? 0 : v;
-}
-
-// The top-level page table: x86_64 has exported it under three names over
-// the years; swapper_pg_dir is the generic one (and LoongArch's).
-static struct kx_error *pgd_symbol(const struct kx_vmcoreinfo *vi, uint64_t *ret)
-{
-	static const char *const names[] = { "init_top_pgt", "init_level4_pgt", "swapper_pg_dir" };
-	for (size_t i = 0; i < KX_ARRAY_SIZE(names); i++) {
-		struct kx_error *err = kx_vmcoreinfo_symbol(vi, names[i], ret);
-		if (!kx_error_catch(&err, KX_ERROR_NOT_FOUND))
-			return err;
-	}
-	return kx_error_create(KX_ERROR_NOT_FOUND,
-			       "VMCOREINFO has no SYMBOL(init_top_pgt) or SYMBOL(swapper_pg_dir)");
-}
-
 static struct kx_error *setup_vtop(struct kx_vmcore *vm)
 {
 	KX_CHECK(vm->vi, KX_ERROR_NOT_FOUND, "the vmcore has no VMCOREINFO note");
-	struct kx_vtop_params p = {
-		.page_size = (uint32_t)vm->page_size,
-		.pgtable_l5 = number_or_zero(vm->vi, "pgtable_l5_enabled") != 0,
-		.sme_mask = number_or_zero(vm->vi, "sme_mask"),
-		.max_physmem_bits = (unsigned int)number_or_zero(vm->vi, "MAX_PHYSMEM_BITS"),
-	};
-	KX_TRY(pgd_symbol(vm->vi, &p.pgd_vaddr));
-	if (vm->arch->kernel_map_base)
-		p.phys_base = vm->phys_base;
+	struct kx_vtop_params p;
+	KX_TRY(kx_vtop_params_from_vmcoreinfo(vm->arch, vm->vi, vm->core, &p));
 	struct kx_phys_reader reader = { .read = phys_read, .arg = vm->core };
 	return kx_vtop_create(vm->arch, &p, &reader, &vm->vtop);
 }
@@ -172,7 +125,7 @@ static struct kx_error *vmcore_init(struct kx_vmcore *vm)
 		return kx_error_file(KX_ERROR_CORRUPT, kx_elf_core_path(vm->core),
 				     "no PT_LOAD describes any memory");
 	pick_notes(vm);
-	compute_phys_base(vm);
+	vm->phys_base = kx_vtop_phys_base(vm->arch, vm->vi, vm->core);
 	struct kx_error *err = setup_vtop(vm);
 	if (!err)
 		read_utsname(vm);

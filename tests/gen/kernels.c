@@ -420,6 +420,7 @@ void mkv_vmcoreinfo_write(const struct mkv_ctx *ctx, FILE *out)
 {
 	vmcoreinfo_head(ctx, out);
 	vmcoreinfo_struct_page(ctx, out);
+	mkv_printk_vmcoreinfo(ctx, out);
 	vmcoreinfo_numbers(ctx, out);
 	ctx->arch->vmcoreinfo_tail(ctx, out);
 	fprintf(out, "CRASHTIME=%" PRId64 "\n", ctx->spec->crashtime);

@@ -329,6 +329,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto fail;
 	err = mkv_layout_init(&ctx, spec);
+	if (!err)
+		err = mkv_printk_build(&ctx);
 	FILE *ef = NULL;
 	if (!err && argc == 4 && !(ef = fopen(argv[3], "w")))
 		err = kx_error_os(errno, argv[3], "cannot create");

@@ -17,6 +17,8 @@
  *                 page-table entry format, PRSTATUS, VMCOREINFO arch tail
  *  - layout.c     physical placement (memblock-like allocator), page tables,
  *                 mem_section, kernel data ("blobs"), page contents
+ *  - printk.c     the kernel log: `printk =`, `log` lines, the ring the
+ *                 kernel would have built, its VMCOREINFO lines
  *  - mkvmcore.c   main(): ELF header, notes, streaming page writer, oracle
  */
 #ifndef KX_MKVMCORE_H
@@ -84,6 +86,43 @@ struct mkv_fill_rule {
 struct mkv_arch;
 struct mkv_kernel;
 
+/** `printk =`: which kernel log layout to synthesize (printk.c). */
+enum mkv_printk_format {
+	MKV_PRINTK_NONE = 0,    /**< no log, no printk VMCOREINFO lines (the default) */
+	MKV_PRINTK_LOCKLESS,    /**< printk_ringbuffer (5.10+) */
+	MKV_PRINTK_STRUCTURED,  /**< struct printk_log records in log_buf (3.5-5.9) */
+	MKV_PRINTK_LEGACY,      /**< plain circular text, log_end (before 3.5) */
+};
+
+/** `printk_buf =`: where the log buffers live. */
+enum mkv_printk_place {
+	MKV_PRINTK_IMAGE = 0,   /**< static arrays in the kernel image (the default) */
+	MKV_PRINTK_MEMBLOCK,    /**< memblock, reached through the direct map (log_buf_len=) */
+	MKV_PRINTK_VMALLOC,     /**< mapped at VMALLOC_START only (no PT_LOAD covers it) */
+};
+
+/** One message: a `log` line or a line of the `dmesg =` file. */
+struct mkv_log {
+	uint64_t ts_nsec;
+	uint32_t caller_id;     /**< task id, or 0x80000000 | cpu */
+	int state;              /**< lockless descriptor state to leave (-1: finalized) */
+	bool dataless;          /**< lockless: no data block (NO_LPOS) */
+	uint8_t *text;
+	size_t size;
+	int line;
+};
+
+/** The printk part of a description. */
+struct mkv_printk_spec {
+	enum mkv_printk_format format;
+	enum mkv_printk_place place;
+	unsigned int size_bits;   /**< text ring / log_buf is 2^size_bits bytes */
+	unsigned int count_bits;  /**< lockless descriptors: 2^count_bits; 0 = size_bits - 5 */
+	bool caller;              /**< structured: CONFIG_PRINTK_CALLER (caller_id field) */
+	struct mkv_log *logs;
+	size_t nr_logs, cap_logs;
+};
+
 /** The parsed description. */
 struct mkv_spec {
 	const char *path;
@@ -110,11 +149,23 @@ struct mkv_spec {
 	size_t nr_rules;
 	struct mkv_fill_rule *fills;  /**< sorted by start, disjoint */
 	size_t nr_fills;
+	struct mkv_printk_spec printk;
 };
 
 /** Parse the description file @p path into a new spec (mkv_spec_destroy()). */
 struct kx_error *mkv_spec_parse(const char *path, struct mkv_spec **ret);
 void mkv_spec_destroy(struct mkv_spec *spec);
+/**
+ * printk.c's part of the parser: `printk*` and `dmesg` keys. Sets *@p found
+ * when the key is one of them. @p path is the spec file (a relative dmesg
+ * file is found beside it).
+ */
+struct kx_error *mkv_printk_parse_key(struct mkv_spec *spec, int line, const char *key,
+				      const char *value, bool *found);
+/** A `log [TS] [caller=Tn|Cn] [state=S] [dataless] "text"` line; @p rest follows "log". */
+struct kx_error *mkv_printk_parse_log(struct mkv_spec *spec, int line, const char *rest);
+/** Free what the printk parser allocated. */
+void mkv_printk_spec_free(struct mkv_spec *spec);
 /** The rule covering @p pfn, or NULL. */
 const struct mkv_page_rule *mkv_spec_rule(const struct mkv_spec *spec, uint64_t pfn);
 /** The fill rule covering @p pfn, or NULL. */
@@ -254,6 +305,13 @@ struct mkv_region {
 	uint64_t first_pfn;   /**< VMEMMAP: pfn whose struct page is at start */
 };
 
+/** Kernel symbols of the synthesized log (virtual addresses; 0 = absent). */
+struct mkv_printk_syms {
+	uint64_t prb, rb_static, clear_seq;                  /**< lockless */
+	uint64_t log_buf, log_buf_len, log_first_idx, clear_idx, log_next_idx; /**< structured */
+	uint64_t log_end, logged_chars;                      /**< legacy (+ log_buf, log_buf_len) */
+};
+
 /** Everything the generator decided; built by layout.c, read by the writer. */
 struct mkv_ctx {
 	const struct mkv_spec *spec;
@@ -286,6 +344,8 @@ struct mkv_ctx {
 	size_t nr_blobs, cap_blobs;
 	struct mkv_table *tables;    /**< tables[0] is the root (init_top_pgt) */
 	size_t nr_tables, cap_tables;
+	/* The kernel log (printk.c). */
+	struct mkv_printk_syms printk;
 };
 
 /** Build the whole layout for @p spec into @p ctx (mkv_layout_deinit()). */
@@ -323,6 +383,15 @@ bool mkv_page_content(const struct mkv_ctx *ctx, uint64_t pfn, uint8_t *buf);
 void mkv_struct_page(const struct mkv_ctx *ctx, uint64_t pfn, uint8_t *out);
 /** True when @p pfn has at least one byte of RAM. */
 bool mkv_pfn_is_ram(const struct mkv_ctx *ctx, uint64_t pfn);
+/**
+ * Lay out the kernel log the description asks for (nothing without
+ * `printk =`): kernel variables, buffers and, for printk_buf = vmalloc,
+ * their mapping. Runs after mkv_layout_init() and keeps its invariants
+ * (blobs and regions sorted, blobs disjoint).
+ */
+struct kx_error *mkv_printk_build(struct mkv_ctx *ctx);
+/** The printk lines of VMCOREINFO (log_buf_vmcoreinfo_setup()), if any. */
+void mkv_printk_vmcoreinfo(const struct mkv_ctx *ctx, FILE *out);
 /** Write the VMCOREINFO text (generic part + arch tail) to @p out. */
 void mkv_vmcoreinfo_write(const struct mkv_ctx *ctx, FILE *out);
 

@@ -209,7 +209,9 @@ static struct kx_error *parse_key(struct parser *p, char *key, char *v)
 	} else if (!strcmp(key, "nodename")) {
 		return copy_string(p, s->nodename, v);
 	} else {
-		return perr(p, "unknown key", key);
+		KX_TRY(mkv_printk_parse_key(s, p->line, key, v, &found));
+		if (!found)
+			return perr(p, "unknown key", key);
 	}
 	return NULL;
 }
@@ -351,6 +353,10 @@ static struct kx_error *parse_fill(struct parser *p, char **tok, size_t n)
 
 static struct kx_error *parse_line(struct parser *p, char *line)
 {
+	// A log line's quoted text may hold '#' and '=': printk.c parses it whole.
+	char *word = line + strspn(line, " \t");
+	if (!strncmp(word, "log", 3) && (word[3] == ' ' || word[3] == '\t'))
+		return mkv_printk_parse_log(p->spec, p->line, word + 3);
 	char *hash = strchr(line, '#');
 	if (hash)
 		*hash = 0;
@@ -515,6 +521,7 @@ void mkv_spec_destroy(struct mkv_spec *spec)
 		return;
 	free(spec->rules);
 	free(spec->fills);
+	mkv_printk_spec_free(spec);
 	free(spec);
 }
 
