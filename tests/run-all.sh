@@ -80,7 +80,7 @@ tier() {
 # of the .deb, never install the package on a machine we build on.
 fetch_vmcore_dmesg() {
 	local dir=$SRC/_build/oracle
-	[ -x "$dir/usr/sbin/vmcore-dmesg" ] && return 0
+	[ -x "$dir/sbin/vmcore-dmesg" ] && return 0
 	mkdir -p "$dir" && (cd "$dir" && apt-get download -qq kexec-tools >/dev/null 2>&1 &&
 		dpkg-deb -x kexec-tools_*.deb . && rm -f kexec-tools_*.deb) ||
 		echo "run-all: could not fetch Debian's vmcore-dmesg; its comparison will be skipped"
@@ -88,8 +88,8 @@ fetch_vmcore_dmesg() {
 
 install_packages || { echo "0 passed, 1 failed"; exit 1; }
 fetch_vmcore_dmesg
-if [ -x "$SRC/_build/oracle/usr/sbin/vmcore-dmesg" ] && [ ! -x /usr/sbin/vmcore-dmesg ]; then
-	export KX_DEBIAN_VMCORE_DMESG=$SRC/_build/oracle/usr/sbin/vmcore-dmesg
+if [ -x "$SRC/_build/oracle/sbin/vmcore-dmesg" ] && [ ! -x /usr/sbin/vmcore-dmesg ]; then
+	export KX_DEBIAN_VMCORE_DMESG=$SRC/_build/oracle/sbin/vmcore-dmesg
 fi
 autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; echo "0 passed, 1 failed"; exit 1; }
 
