@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "dump.h"
@@ -89,10 +92,9 @@ static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 				       "--mem-usage, -g) is not implemented yet");
 	if (o->elf_output)
 		return kx_error_create(KX_ERROR_UNSUPPORTED, "-E is not implemented yet");
-	if (o->size_limit || o->num_threads || o->exclude_vmemmap || o->vmlinux ||
-	    o->vmcoreinfo || o->config)
+	if (o->num_threads || o->exclude_vmemmap || o->vmlinux || o->vmcoreinfo || o->config)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
-				       "-L, --num-threads, -e, -x, -i and --config are not implemented yet");
+				       "--num-threads, -e, -x, -i and --config are not implemented yet");
 	return NULL;
 }
 
@@ -145,10 +147,29 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 	return err;
 }
 
+// -L is the kernel's own file-size limit: a write past it fails with EFBIG
+// (SIGXFSZ is ignored), which the writer treats like a full disk, so the
+// dump ends marked INCOMPLETE exactly as on ENOSPC.
+static struct kx_error *limit_size(uint64_t limit)
+{
+	signal(SIGXFSZ, SIG_IGN);
+	if (!limit)
+		return NULL;
+	struct rlimit rl = { .rlim_cur = (rlim_t)limit, .rlim_max = RLIM_INFINITY };
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_max < limit)
+		limit = rl.rlim_max;
+	rl.rlim_cur = (rlim_t)limit;
+	if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+		return kx_error_os(errno, NULL, "setting the -L size limit");
+	return NULL;
+}
+
 static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 {
 	struct kx_dump_result res = { 0 };
 	struct kx_error *err = unsupported_mode(o);
+	if (!err)
+		err = limit_size(o->size_limit);
 	if (!err)
 		err = create_dump(o, log, &res);
 	if (!err) {

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# makedumpfile when the output runs out of room: -L and a full device end
+# with exit 1, "incomplete" on the console, the INCOMPLETE flag in the
+# header, and every page written before the fault readable and intact.
+. "${KX_SRCDIR:-.}/tests/lib/tap.sh"
+B=${KX_BUILDDIR:-.}
+S=${KX_SRCDIR:-.}
+MDF=$B/makedumpfile/makedumpfile
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$B/tests/gen/mkvmcore" "$S/tests/gen/examples/x86_64-6.1.spec" "$tmp/v.vmcore" >/dev/null 2>&1 ||
+	{ echo "Bail out! mkvmcore failed"; exit 1; }
+
+status_of() {
+	"$PY" -c 'import struct,sys; d=open(sys.argv[1],"rb").read(464); print(hex(struct.unpack_from("<I",d,424)[0]))' "$1"
+}
+
+tap_run "-L 20M stops the dump and fails" 1 "$MDF" -l -d 31 -L 20M "$tmp/v.vmcore" "$tmp/lim.dump"
+tap_match "it says the dump is incomplete" "This is an incomplete dumpfile" "$tap_out"
+tap_match "and that makedumpfile failed" "makedumpfile Failed" "$tap_out"
+tap_check "the file stops at the limit" "20971520" "$(stat -c %s "$tmp/lim.dump")"
+tap_check "the header says INCOMPLETE|LZO" "0xa" "$(status_of "$tmp/lim.dump")"
+if "$PY" -c 'import kdumpfile' 2>/dev/null; then
+	tap_run "every page written before the limit reads back intact" 0 \
+		"$PY" "$S/tests/tools/compare_dump.py" --incomplete "$tmp/v.vmcore" "$tmp/lim.dump"
+	tap_match "and there are such pages" "^kept [1-9][0-9]* .* mismatches 0$" "$tap_out"
+else
+	tap_skip "pages before the limit read back" "python3-libkdumpfile not installed"
+fi
+if command -v crash >/dev/null 2>&1; then
+	tap_run "crash still opens the incomplete dump" 0 crash --osrelease "$tmp/lim.dump"
+fi
+
+tap_run "a level list retries at the next level" 1 "$MDF" -d 0,31 -L 20M "$tmp/v.vmcore" "$tmp/retry.dump"
+tap_match "it says so" "Retrying with dump level 31" "$tap_out"
+tap_check "the last try's dump is kept, incomplete" "0x8" "$(status_of "$tmp/retry.dump")"
+
+if [ -w /dev/full ]; then
+	tap_run "a full device fails the dump" 1 "$MDF" -f -d 31 "$tmp/v.vmcore" /dev/full
+	tap_match "naming the device and the error" "/dev/full: write: No space left on device" "$tap_err"
+else
+	tap_skip "a full device" "no writable /dev/full"
+fi
+tap_done
