@@ -23,6 +23,8 @@
 #include <stdint.h>
 
 struct kx_vtop_ops;
+/* kexec's image-loader interface, defined in arch/loader.h. */
+struct kx_image_loader;
 
 struct kx_arch {
 	/** Canonical name, as `uname -m` prints it and --arch= accepts it. */
@@ -56,6 +58,23 @@ struct kx_arch {
 	 * and kx_vtop_create() says so.
 	 */
 	const struct kx_vtop_ops *vtop;
+	/**
+	 * System call numbers of kexec_load(2), kexec_file_load(2) and
+	 * reboot(2) on this architecture (asm/unistd.h); -1 when the kernel
+	 * has none. Used only by kexec's real system-call layer, so a build
+	 * for one architecture never passes its own numbers for another's
+	 * plan (kexec refuses to execute a plan for a foreign architecture).
+	 */
+	long nr_kexec_load;
+	long nr_kexec_file_load; /**< see nr_kexec_load */
+	long nr_reboot;          /**< see nr_kexec_load */
+	/**
+	 * kexec image loaders (arch/loader.h), probed in this order; the first
+	 * whose probe accepts the image is used. NULL-terminated. NULL (or an
+	 * empty table) means kexec cannot build a kexec_load plan for this
+	 * architecture yet: it then says "Cannot determine the file type".
+	 */
+	const struct kx_image_loader *const *loaders;
 };
 
 extern const struct kx_arch kx_arch_x86_64;

@@ -1,68 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // kexec: load a kernel to be booted later by kexec -e or by a panic.
-//
-// This build knows its command-line interface only; the loaders land with
-// the kexec issue, and until then every loading request fails loudly rather
-// than pretending to work.
+// Thin: parse the command line, run (kexec.c), exit with its status.
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "arch.h"
-
-struct kexec_opts {
-	int want_help;
-	int want_version;
-};
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: kexec [OPTION]... [kernel]\n"
-		"Load a new kernel to be booted by kexec -e, or after a panic (-p).\n"
-		"\n"
-		" -h, --help     print this help and exit\n"
-		" -v, --version  print the version and exit\n"
-		"\n"
-		"Supported architectures: x86_64, loongarch64 (this machine: %s).\n",
-		kx_arch_host()->name);
-}
-
-static int parse_args(int argc, char **argv, struct kexec_opts *opts)
-{
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h': opts->want_help = 1; break;
-		case 'v': opts->want_version = 1; break;
-		default: return -1;
-		}
-	}
-	return 0;
-}
+#include "kexec.h"
+#include "options.h"
 
 int main(int argc, char **argv)
 {
-	struct kexec_opts opts = { 0 };
-	if (parse_args(argc, argv, &opts) < 0) {
-		fprintf(stderr, "Try 'kexec --help' for more information.\n");
+	struct kx_kexec_opts opts;
+	struct kx_sys sys;
+	struct kx_error *err = kx_kexec_opts_parse(argc, argv, &opts);
+	if (err) {
+		fprintf(stderr, "kexec: %s\nTry 'kexec --help' for more information.\n",
+			err->message);
+		kx_error_destroy(err);
 		return EXIT_FAILURE;
 	}
-	if (opts.want_help) {
-		usage(stdout);
-		return EXIT_SUCCESS;
+	// KX_ROOT stands in for --root (read-only uses; see options.h).
+	if (!opts.root)
+		opts.root = getenv("KX_ROOT");
+	if (opts.dry_run)
+		kx_sys_init_dry_run(&sys, stdout);
+	else
+		kx_sys_init_real(&sys, kx_arch_host());
+	struct kx_kexec_ctx ctx = { .out = stdout, .err = stderr, .sys = &sys };
+	int status = kx_kexec_run(&opts, &ctx);
+	kx_kexec_opts_deinit(&opts);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "kexec: write error on standard output\n");
+		return status ? status : EXIT_FAILURE;
 	}
-	if (opts.want_version) {
-		printf("kexec (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return EXIT_SUCCESS;
-	}
-	fprintf(stderr, "kexec: loading kernels is not implemented in this build yet\n");
-	return EXIT_FAILURE;
+	return status;
 }

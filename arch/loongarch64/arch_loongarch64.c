@@ -21,4 +21,8 @@ const struct kx_arch kx_arch_loongarch64 = {
 	.default_section_size_bits = 29,
 	.command_line_size = 4096,
 	.vtop = &kx_vtop_ops_loongarch64,
+	// include/uapi/asm-generic/unistd.h
+	.nr_kexec_load = 104,
+	.nr_kexec_file_load = 294,
+	.nr_reboot = 142,
 };

@@ -20,4 +20,8 @@ const struct kx_arch kx_arch_x86_64 = {
 	.default_section_size_bits = 27,
 	.command_line_size = 2048,
 	.vtop = &kx_vtop_ops_x86_64,
+	// arch/x86/entry/syscalls/syscall_64.tbl
+	.nr_kexec_load = 246,
+	.nr_kexec_file_load = 320,
+	.nr_reboot = 169,
 };
