@@ -14,7 +14,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
 	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libcmocka-dev liblzma-dev
-	python3-libkdumpfile makedumpfile crash"
+	python3-libkdumpfile makedumpfile crash time"
 
 install_packages() {
 	local missing=""
