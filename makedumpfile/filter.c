@@ -51,9 +51,22 @@ static void set_present(void *arg, uint64_t first, uint64_t end)
 	kx_bitmap_set_range(arg, first, end);
 }
 
+// Upstream marks a PT_LOAD's partial last page (the x86 BIOS range ending at
+// 0x9fc00) in the 1st bitmap only when it builds both bitmaps in one go,
+// which makedumpfile 1.7.2 does when its buffer, max_mapnr * 2 / 8 bytes
+// rounded down, holds both whole bitmaps and is at most 4 MiB: that is, when
+// max_mapnr is a multiple of 8 (checked against real 1 GiB and 4 GiB
+// captures). The bit is never in the 2nd bitmap either way, so readers see
+// the same pages; copying the rule keeps our dumps byte-identical.
+static bool upstream_marks_partial_page(uint64_t max_mapnr)
+{
+	return max_mapnr % 8 == 0 && max_mapnr / 4 <= (UINT64_C(4) << 20);
+}
+
 void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present)
 {
-	kx_vmcore_for_each_ram(f->vm, true, set_present, present);
+	kx_vmcore_for_each_ram(f->vm, upstream_marks_partial_page(f->vm->max_mapnr),
+			       set_present, present);
 }
 
 // Clear [first, end) in the window, counting the pfns that were dumpable.

@@ -58,7 +58,8 @@ void kx_filter_rewind(struct kx_filter *f);
 
 /**
  * Fill @p present (already reset to its window) with the pfns some PT_LOAD
- * covers, partial pages included: the 1st bitmap.
+ * covers: the 1st bitmap. A partial last page counts as upstream's choice
+ * of bitmap path has it (see filter.c).
  */
 void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present);
 

@@ -14,7 +14,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
 	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libcmocka-dev liblzma-dev
-	python3-libkdumpfile makedumpfile crash time"
+	python3-libkdumpfile makedumpfile crash time
+	qemu-system-x86 busybox-static e2fsprogs cpio"
 
 install_packages() {
 	local missing=""
@@ -94,6 +95,9 @@ fi
 autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; echo "0 passed, 1 failed"; exit 1; }
 
 B=$SRC/_build
+# Kernels, tools and captured vmcores are kept across tiers and runs: each
+# tier's build directory is deleted, and distcheck builds in a temporary one.
+export KX_E2E_CACHE=$SRC/_build/e2e-cache
 tier "make check (-Werror)" "$B/check" --enable-werror
 tier "make check (ASan + UBSan)" "$B/sanitizers" --enable-werror --enable-sanitizers
 

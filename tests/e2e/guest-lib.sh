@@ -11,7 +11,8 @@ kx_mark() {
 	_kx_name=$1
 	shift
 	read -r _kx_up _kx_idle </proc/uptime
-	echo "KX-E2E: $_kx_name uptime=$_kx_up $*"
+	# To the console even when the caller redirected stdout.
+	echo "KX-E2E: $_kx_name uptime=$_kx_up $*" >/dev/console
 }
 
 kx_poweroff() {

@@ -10,6 +10,7 @@
 // resident but zero-filled, which -d 1 excludes by content). Then it
 // creates READY-FILE and sleeps until it is killed (or the kernel
 // crashes around it).
+#define _DEFAULT_SOURCE // MAP_ANONYMOUS under -std=c11
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

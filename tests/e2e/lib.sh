@@ -132,11 +132,7 @@ _e2e_mod_order() {
 	for _e2e_m in "$@"; do
 		_e2e_m=$(echo "$_e2e_m" | tr - _)
 		grep -qx "$_e2e_m" "$_e2e_kd/modules.order" 2>/dev/null && continue
-		_e2e_ko=$(find "$_e2e_kd/tree/lib/modules" -name '*.ko*' | while read -r _e2e_f; do
-			_e2e_b=$(basename "$_e2e_f")
-			_e2e_b=$(echo "${_e2e_b%%.ko*}" | tr - _)
-			[ "$_e2e_b" = "$_e2e_m" ] && echo "$_e2e_f" && break
-		done)
+		_e2e_ko=$(awk -v m="$_e2e_m" '$1 == m { print $2; exit }' "$_e2e_kd/modules.index")
 		[ -n "$_e2e_ko" ] || { e2e_log "module $_e2e_m not in the kernel package"; return 1; }
 		case $_e2e_ko in
 		*.ko.xz) xz -dc "$_e2e_ko" >"$_e2e_kd/modules/$_e2e_m.ko" ;;
@@ -179,9 +175,12 @@ e2e_fetch_kernel() {
 	cp "$E2E_KDIR/tree/boot/vmlinuz-$E2E_KVER" "$E2E_KDIR/vmlinuz" &&
 		cp "$E2E_KDIR/tree/boot/config-$E2E_KVER" "$E2E_KDIR/config" &&
 		cp "$E2E_KDIR/tree/boot/System.map-$E2E_KVER" "$E2E_KDIR/System.map" || return 1
+	# NAME PATH of every module, NAME with "_" for "-" as the kernel does.
+	find "$E2E_KDIR/tree/lib/modules" -name '*.ko*' |
+		awk -F/ '{ n = $NF; sub(/\.ko.*$/, "", n); gsub("-", "_", n); print n, $0 }' >"$E2E_KDIR/modules.index"
 	: >"$E2E_KDIR/modules.order"
 	_e2e_mod_order "$E2E_KDIR" $E2E_MODULES || return 1
-	rm -rf "$E2E_KDIR/tree"
+	rm -rf "$E2E_KDIR/tree" "$E2E_KDIR/modules.index"
 	basename "$_e2e_kdeb" >"$E2E_KDIR/deb"
 	echo "$E2E_MODULES" >"$E2E_KDIR/.complete"
 	e2e_log "kernel $E2E_KVER: modules $(tr '\n' ' ' <"$E2E_KDIR/modules.order")"
