@@ -101,6 +101,8 @@ struct kx_load_input {
 	const char *cmdline;
 	const struct kx_loader_opt *opts; /**< arch options, in order */
 	size_t nopts;                   /**< entries in @c opts */
+	/** -i: the purgatory skips its SHA-256 check of the segments. */
+	bool skip_checks;
 	/** The running kernel's page size: segment granularity. */
 	uint64_t page_size;
 	/**
@@ -236,6 +238,14 @@ struct kx_image_loader {
 	struct kx_error *(*load)(const struct kx_load_input *in, struct kx_load_builder *out);
 	/** Extra lines for --help (the loader's options), or NULL. */
 	const char *usage;
+	/**
+	 * kexec_file_load(2) only; NULL when the kernel reads the file as it
+	 * is. Otherwise the bytes the kernel must read instead (EFI zboot:
+	 * the decompressed PE), which the core puts in a sealed memfd.
+	 * @param[out] ret_buf malloc'd; the core frees it.
+	 */
+	struct kx_error *(*file_image)(const void *buf, size_t size, const char *path,
+				       void **ret_buf, size_t *ret_size);
 };
 
 #endif /* KX_LOADER_H */

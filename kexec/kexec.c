@@ -94,8 +94,18 @@ static struct kx_error *build_cmdline(struct run *r)
 	return err;
 }
 
-static struct kx_error *open_kernel_fd(struct run *r, int *ret)
+static struct kx_error *open_kernel_fd(struct run *r, const struct kx_image_loader *loader,
+				       int *ret)
 {
+	if (loader && loader->file_image) {
+		void *buf = NULL;
+		size_t size = 0;
+		KX_TRY(loader->file_image(r->kernel.buf, r->kernel.size, r->opts->kernel,
+					  &buf, &size));
+		struct kx_error *err = kx_decompress_memfd(buf, size, "kernel", ret);
+		free(buf);
+		return err;
+	}
 	if (r->kernel.format != KX_COMPRESSION_NONE)
 		return kx_decompress_memfd(r->kernel.buf, r->kernel.size, "kernel", ret);
 	int fd = open(r->opts->kernel, O_RDONLY | O_CLOEXEC);
@@ -106,7 +116,8 @@ static struct kx_error *open_kernel_fd(struct run *r, int *ret)
 }
 
 // kexec_file_load: the kernel reads the files. Returns the syscall error.
-static struct kx_error *file_plan(struct run *r, struct kx_load_plan *plan)
+static struct kx_error *file_plan(struct run *r, const struct kx_image_loader *loader,
+				  struct kx_load_plan *plan)
 {
 	struct kx_ranges none;
 	int kfd = -1, ifd = -1;
@@ -118,7 +129,7 @@ static struct kx_error *file_plan(struct run *r, struct kx_load_plan *plan)
 	KX_TRY(kx_plan_init(plan, &c));
 	plan->crash = r->opts->kexec_flags & KX_KEXEC_ON_CRASH;
 	plan->file_flags = r->opts->file_flags & ~KX_KEXEC_FILE_UNLOAD;
-	struct kx_error *err = open_kernel_fd(r, &kfd);
+	struct kx_error *err = open_kernel_fd(r, loader, &kfd);
 	if (!err && r->opts->initrd && (ifd = open(r->opts->initrd, O_RDONLY | O_CLOEXEC)) < 0)
 		err = kx_error_os(errno, r->opts->initrd, "cannot open");
 	if (err) {
@@ -149,6 +160,7 @@ static struct kx_error *run_loader(struct run *r, struct kx_load_plan *plan,
 		.kernel_size = r->kernel.size,
 		.initrd_path = r->opts->initrd, .initrd = initrd->buf, .initrd_size = initrd->size,
 		.cmdline = r->cmdline, .opts = r->opts->arch_opts, .nopts = r->opts->narch_opts,
+		.skip_checks = r->opts->skip_checks,
 		.page_size = r->si->page_size, .ram = &r->si->usable_ram, .memmap = &r->si->memmap,
 		.crash_regions = &r->si->crash_regions, .crash_load = plan->crash_load,
 	};
@@ -222,7 +234,9 @@ static int do_kexec_load(struct run *r, struct kx_error *first)
 			status = KX_EXIT_OK;
 			r->loaded_now = true;
 		}
-	} else if (kx_error_is(err, KX_ERROR_UNSUPPORTED) || kx_error_is(err, KX_ERROR_INVALID_ARG)) {
+	} else if (kx_error_is(err, KX_ERROR_UNSUPPORTED) || kx_error_is(err, KX_ERROR_INVALID_ARG) ||
+		   kx_error_is(err, KX_ERROR_CORRUPT) || kx_error_is(err, KX_ERROR_OVERFLOW)) {
+		// A bad image or command line is the user's input: upstream's die().
 		status = KX_EXIT_FAILURE;
 	} else if (err) {
 		status = kx_error_is(err, KX_ERROR_NOSPACE) ? KX_EXIT_FAILURE : KX_EXIT_FAILED;
@@ -238,7 +252,7 @@ static int do_file_load(struct run *r)
 	const struct kx_image_loader *loader;
 	struct kx_error *err = pick_loader(r, &loader);
 	if (!err)
-		err = file_plan(r, &plan);
+		err = file_plan(r, loader, &plan);
 	if (err) {
 		kx_plan_deinit(&plan);
 		return fail(r, err, KX_EXIT_FAILURE);

@@ -3,9 +3,22 @@
 #include "config.h"
 
 #include "arch.h"
+#include "image_elf.h"
+#include "image_pe.h"
+#include "image_zboot.h"
+#include "loader.h"
 #include "vtop.h"
 
 static const char *const loongarch64_aliases[] = { "loongarch", "loong64", NULL };
+
+// Upstream's order: elf, pez, pei. A zboot vmlinuz.efi is also "MZ" with
+// machine 0x6264, so it must be asked before the plain PE loader.
+static const struct kx_image_loader *const loongarch64_loaders[] = {
+	&kx_loongarch64_elf_loader,
+	&kx_loongarch64_zboot_loader,
+	&kx_loongarch64_pe_loader,
+	NULL,
+};
 
 const struct kx_arch kx_arch_loongarch64 = {
 	.name = "loongarch64",
@@ -25,4 +38,5 @@ const struct kx_arch kx_arch_loongarch64 = {
 	.nr_kexec_load = 104,
 	.nr_kexec_file_load = 294,
 	.nr_reboot = 142,
+	.loaders = loongarch64_loaders,
 };

@@ -3,7 +3,15 @@
 #include "config.h"
 
 #include "arch.h"
+#include "image_x86_64.h"
 #include "vtop.h"
+
+// Upstream's probe order among the loaders we have (kexec.md §4.1).
+static const struct kx_image_loader *const x86_64_loaders[] = {
+	&kx_x86_64_elf_loader,
+	&kx_x86_64_bzimage64_loader,
+	NULL,
+};
 
 static const char *const x86_64_aliases[] = { "amd64", "x86-64", NULL };
 
@@ -24,4 +32,5 @@ const struct kx_arch kx_arch_x86_64 = {
 	.nr_kexec_load = 246,
 	.nr_kexec_file_load = 320,
 	.nr_reboot = 169,
+	.loaders = x86_64_loaders,
 };

@@ -67,7 +67,9 @@ static struct kx_error *kxtest_load(const struct kx_load_input *in, struct kx_lo
 	return ops->add_buffer(out, &c, &mem);
 }
 
-static const struct kx_image_loader kxtest = { "kxtest", kxtest_probe, kxtest_load, NULL };
+static const struct kx_image_loader kxtest = {
+	.name = "kxtest", .probe = kxtest_probe, .load = kxtest_load,
+};
 static const struct kx_image_loader *const test_loaders[] = { &kxtest, NULL };
 
 // --- harness ---------------------------------------------------------------

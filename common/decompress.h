@@ -13,8 +13,8 @@
  * For kexec_file_load(2) of a compressed kernel the decompressed bytes go in
  * an anonymous memory file (memfd_create(2), sealed), never in /tmp.
  */
-#ifndef KX_KEXEC_DECOMPRESS_H
-#define KX_KEXEC_DECOMPRESS_H
+#ifndef KX_DECOMPRESS_H
+#define KX_DECOMPRESS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -79,4 +79,4 @@ void kx_file_data_deinit(struct kx_file_data *data);
 struct kx_error *kx_decompress_memfd(const void *buf, size_t size, const char *name,
 				     int *ret_fd);
 
-#endif /* KX_KEXEC_DECOMPRESS_H */
+#endif /* KX_DECOMPRESS_H */
