@@ -19,6 +19,7 @@
 #include "kexec.h"
 #include "plan.h"
 #include "test_util.h"
+#include "kexec_test_run.h"
 
 static bool kxtest_probe(const void *buf, size_t size)
 {
@@ -74,10 +75,6 @@ static const struct kx_image_loader *const test_loaders[] = { &kxtest, NULL };
 
 // --- harness ---------------------------------------------------------------
 
-struct result {
-	int status;
-	char *out, *err;
-};
 
 static char image_path[] = "/tmp/kx-run-XXXXXX";
 static char gz_path[64];
@@ -110,35 +107,13 @@ static int teardown(void **state)
 }
 
 // Run kexec with @p sys (a dry-run layer the test configured) and argv.
-static struct result run(struct kx_sys *sys, const char *root, ...)
+static struct kx_test_run run(struct kx_sys *sys, const char *root, ...)
 {
-	char *argv[32] = { "kexec" }, rootopt[4200];
-	int argc = 1;
 	va_list ap;
-	snprintf(rootopt, sizeof(rootopt), "--root=%s", kx_test_data(root));
-	argv[argc++] = rootopt;
 	va_start(ap, root);
-	for (char *a; (a = va_arg(ap, char *)) && argc < 31;)
-		argv[argc++] = a;
+	struct kx_test_run r = kx_test_run_kexec(sys, test_loaders, root, ap);
 	va_end(ap);
-	struct kx_kexec_opts o;
-	assert_kx_ok(kx_kexec_opts_parse(argc, argv, &o));
-	struct result r = { 0 };
-	size_t n1, n2;
-	FILE *out = open_memstream(&r.out, &n1), *err = open_memstream(&r.err, &n2);
-	sys->out = out;
-	struct kx_kexec_ctx ctx = { out, err, sys, test_loaders };
-	r.status = kx_kexec_run(&o, &ctx);
-	fclose(out);
-	fclose(err);
-	kx_kexec_opts_deinit(&o);
 	return r;
-}
-
-static void result_free(struct result *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 static void sha_hex(const void *buf, size_t n, size_t memsz, char hex[65])
@@ -158,7 +133,7 @@ static void test_kexec_load_exact(void **state)
 	(void)state;
 	struct kx_sys sys;
 	kx_sys_init_dry_run(&sys, NULL);
-	struct result r = run(&sys, "roots/x86_64-16g", "--dry-run", "-c", "-l", image_path,
+	struct kx_test_run r = run(&sys, "roots/x86_64-16g", "--dry-run", "-c", "-l", image_path,
 			      "--append=console=ttyS0 quiet", NULL);
 	assert_string_equal(r.err, "");
 	assert_int_equal(r.status, 0);
@@ -178,7 +153,7 @@ static void test_kexec_load_exact(void **state)
 	assert_string_equal(r.out, want);
 	assert_int_equal(sys.nrecords, 1);
 	assert_int_equal(sys.records[0].call, KX_SYS_KEXEC_LOAD);
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 static void test_crash_load(void **state)
@@ -186,7 +161,7 @@ static void test_crash_load(void **state)
 	(void)state;
 	struct kx_sys sys;
 	kx_sys_init_dry_run(&sys, NULL);
-	struct result r = run(&sys, "roots/x86_64-16g", "--dry-run", "-c", "-p", image_path,
+	struct kx_test_run r = run(&sys, "roots/x86_64-16g", "--dry-run", "-c", "-p", image_path,
 			      "--initrd", image_path, NULL);
 	assert_string_equal(r.err, "");
 	assert_int_equal(r.status, 0);
@@ -198,7 +173,7 @@ static void test_crash_load(void **state)
 	assert_non_null(strstr(r.out, "elfcorehdr bufsz=0x400 mem=0x00000000beffe000 memsz=0x1000"));
 	assert_non_null(strstr(r.out, "initrd     bufsz=0x1800 mem=0x00000000beffc000 memsz=0x2000"));
 	assert_non_null(strstr(r.out, "segments: 4\n"));
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 static void test_file_load_and_fallback(void **state)
@@ -206,7 +181,7 @@ static void test_file_load_and_fallback(void **state)
 	(void)state;
 	struct kx_sys sys;
 	kx_sys_init_dry_run(&sys, NULL);
-	struct result r = run(&sys, "roots/x86_64-16g", "--dry-run", "-p", "--reuse-cmdline",
+	struct kx_test_run r = run(&sys, "roots/x86_64-16g", "--dry-run", "-p", "--reuse-cmdline",
 			      "--append=nr_cpus=1", gz_path, NULL);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(sys.nrecords, 1);
@@ -214,7 +189,7 @@ static void test_file_load_and_fallback(void **state)
 	assert_int_equal(sys.records[0].flags, KX_KEXEC_FILE_ON_CRASH | KX_KEXEC_FILE_NO_INITRAMFS);
 	assert_non_null(strstr(r.out, "cmdline: \"root=UUID=6b1f0c7e-2f5a-4d8e-9a63-1c0f3e7b5d21 "
 				      "ro quiet nr_cpus=1\"\n"));
-	result_free(&r);
+	kx_test_run_free(&r);
 	// ENOSYS: -a falls back to kexec_load.
 	kx_sys_init_dry_run(&sys, NULL);
 	sys.result[KX_SYS_KEXEC_FILE_LOAD] = ENOSYS;
@@ -222,14 +197,14 @@ static void test_file_load_and_fallback(void **state)
 	assert_int_equal(r.status, 0);
 	assert_int_equal(sys.nrecords, 2);
 	assert_int_equal(sys.records[1].call, KX_SYS_KEXEC_LOAD);
-	result_free(&r);
+	kx_test_run_free(&r);
 	// -s: no fallback, 253.
 	kx_sys_init_dry_run(&sys, NULL);
 	sys.result[KX_SYS_KEXEC_FILE_LOAD] = ENOSYS;
 	r = run(&sys, "roots/x86_64-16g", "--dry-run", "-s", "-l", image_path, NULL);
 	assert_int_equal(r.status, 253);
 	assert_string_equal(r.err, "syscall kexec_file_load not available.\n");
-	result_free(&r);
+	kx_test_run_free(&r);
 	// EPERM is not a fallback errno: 255.
 	kx_sys_init_dry_run(&sys, NULL);
 	sys.result[KX_SYS_KEXEC_FILE_LOAD] = EPERM;
@@ -237,7 +212,7 @@ static void test_file_load_and_fallback(void **state)
 	assert_int_equal(r.status, 255);
 	assert_string_equal(r.err, "kexec_file_load failed: Operation not permitted\n");
 	assert_int_equal(sys.nrecords, 1);
-	result_free(&r);
+	kx_test_run_free(&r);
 	// Both fail: the first errno is reported too, then the segment dump.
 	kx_sys_init_dry_run(&sys, NULL);
 	sys.result[KX_SYS_KEXEC_FILE_LOAD] = EINVAL;
@@ -247,7 +222,7 @@ static void test_file_load_and_fallback(void **state)
 	assert_non_null(strstr(r.err, "kexec_file_load failed: Invalid argument, then: "
 				      "kexec_load failed: Operation not permitted\n"
 				      "entry       = 0x1000040 flags = 0x3e0000\n  nr_segments = 2\n"));
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 static void test_debug_retry(void **state)
@@ -256,7 +231,7 @@ static void test_debug_retry(void **state)
 	struct kx_sys sys;
 	kx_sys_init_dry_run(&sys, NULL);
 	sys.reject_debug = true;
-	struct result r = run(&sys, "roots/x86_64-16g", "--dry-run", "-d", "-c", "-l", image_path,
+	struct kx_test_run r = run(&sys, "roots/x86_64-16g", "--dry-run", "-d", "-c", "-l", image_path,
 			      NULL);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(sys.nrecords, 2);
@@ -264,7 +239,7 @@ static void test_debug_retry(void **state)
 	assert_int_equal(sys.records[0].result, EINVAL);
 	assert_int_equal(sys.records[1].flags, 0x3e0000);
 	assert_non_null(strstr(r.err, "  nr_segments = 2\n")); // -d prints the dump
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 static void test_actions(void **state)
@@ -272,24 +247,24 @@ static void test_actions(void **state)
 	(void)state;
 	struct kx_sys sys;
 	kx_sys_init_dry_run(&sys, NULL);
-	struct result r = run(&sys, "roots/x86_64-16g", "--dry-run", "-c", image_path, NULL);
+	struct kx_test_run r = run(&sys, "roots/x86_64-16g", "--dry-run", "-c", image_path, NULL);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(sys.nrecords, 2); // load, then shutdown(8)
 	assert_int_equal(sys.records[1].call, KX_SYS_SHUTDOWN);
-	result_free(&r);
+	kx_test_run_free(&r);
 	kx_sys_init_dry_run(&sys, NULL);
 	r = run(&sys, "roots/x86_64-16g", "--dry-run", "-c", "-f", "-x", image_path, NULL);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(sys.nrecords, 3); // load, sync, reboot
 	assert_int_equal(sys.records[1].call, KX_SYS_SYNC);
 	assert_int_equal(sys.records[2].call, KX_SYS_REBOOT);
-	result_free(&r);
+	kx_test_run_free(&r);
 	kx_sys_init_dry_run(&sys, NULL);
 	r = run(&sys, "roots/x86_64-16g", "--dry-run", "-e", NULL);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "Nothing has been loaded!\n");
 	assert_int_equal(sys.nrecords, 0);
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 static void test_errors(void **state)
@@ -297,24 +272,24 @@ static void test_errors(void **state)
 	(void)state;
 	struct kx_sys sys;
 	kx_sys_init_dry_run(&sys, NULL);
-	struct result r = run(&sys, "roots/x86_64-16g", "--dry-run", "-l", "/dev/null", NULL);
+	struct kx_test_run r = run(&sys, "roots/x86_64-16g", "--dry-run", "-l", "/dev/null", NULL);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "Cannot determine the file type of /dev/null\n");
-	result_free(&r);
+	kx_test_run_free(&r);
 	r = run(&sys, "roots/x86_64-16g", "--dry-run", "-c", "-t", "bzImage", "-l", image_path, NULL);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "Invalid kernel type bzImage\n");
-	result_free(&r);
+	kx_test_run_free(&r);
 	// A fake root without --dry-run never reaches the syscall layer.
 	r = run(&sys, "roots/x86_64-16g", "-c", "-l", image_path, NULL);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "--root and --arch plan for another machine: add --dry-run\n");
-	result_free(&r);
+	kx_test_run_free(&r);
 	r = run(&sys, "roots/x86_64-16g", "--dry-run", "--mem-max=0xffffff", "-c", "-l", image_path,
 		NULL);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "Could not find a free area of memory of 0x2000 bytes...\n");
-	result_free(&r);
+	kx_test_run_free(&r);
 	assert_int_equal(sys.nrecords, 0);
 	// LoongArch: 16 KiB pages from the fake root's smaps.
 	r = run(&sys, "roots/loongarch64-16g", "--dry-run", "--arch=loongarch64", "-c", "-p",
@@ -322,7 +297,7 @@ static void test_errors(void **state)
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "page-size: 16384\n"));
 	assert_non_null(strstr(r.out, "kernel     bufsz=0x1800 mem=0x0000000091000000 memsz=0x4000"));
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 int main(void)

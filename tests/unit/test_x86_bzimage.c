@@ -22,6 +22,7 @@
 #include "root.h"
 #include "arch.h"
 #include "test_util.h"
+#include "kexec_test_run.h"
 
 // --- the stand-in purgatory ------------------------------------------------
 
@@ -190,41 +191,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-struct result {
-	int status;
-	char *out, *err;
-};
-
-static struct result run(const char *root, ...)
+static struct kx_test_run run(const char *root, ...)
 {
-	char *argv[32] = { "kexec" }, rootopt[4200];
-	int argc = 1;
 	va_list ap;
-	snprintf(rootopt, sizeof(rootopt), "--root=%s", kx_test_data(root));
-	argv[argc++] = rootopt;
 	va_start(ap, root);
-	for (char *a; (a = va_arg(ap, char *)) && argc < 31;)
-		argv[argc++] = a;
+	struct kx_test_run r = kx_test_run_kexec(NULL, test_loaders, root, ap);
 	va_end(ap);
-	struct kx_kexec_opts o;
-	assert_kx_ok(kx_kexec_opts_parse(argc, argv, &o));
-	struct result r = { 0 };
-	size_t n1, n2;
-	FILE *out = open_memstream(&r.out, &n1), *err = open_memstream(&r.err, &n2);
-	struct kx_sys sys;
-	kx_sys_init_dry_run(&sys, out);
-	struct kx_kexec_ctx ctx = { out, err, &sys, test_loaders };
-	r.status = kx_kexec_run(&o, &ctx);
-	fclose(out);
-	fclose(err);
-	kx_kexec_opts_deinit(&o);
 	return r;
-}
-
-static void result_free(struct result *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 // The segment lines of a dry-run print, without their sha256.
@@ -302,7 +275,7 @@ static void assert_header_copied(const uint8_t *zp)
 static void test_load_exact(void **state)
 {
 	(void)state;
-	struct result r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", bz_path, "--initrd",
+	struct kx_test_run r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", bz_path, "--initrd",
 			      initrd_path, "--append=console=ttyS0", NULL);
 	assert_string_equal(r.err, "");
 	assert_int_equal(r.status, 0);
@@ -331,7 +304,7 @@ static void test_load_exact(void **state)
 	assert_int_equal(kx_get_le64(zp + 0x070), 0);           // no RSDP known
 	assert_e820(zp, fw_e820, 10);
 	assert_header_copied(zp);
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 static const char *const crash_segments =
@@ -355,7 +328,7 @@ static const uint64_t crash_e820[][3] = {
 static void test_crash_exact(void **state)
 {
 	(void)state;
-	struct result r = run("roots/x86_64-16g", "--dry-run", "-c", "-p", bz_path, "--initrd",
+	struct kx_test_run r = run("roots/x86_64-16g", "--dry-run", "-c", "-p", bz_path, "--initrd",
 			      initrd_path, "--append=console=ttyS0", "--pass-memmap-cmdline", NULL);
 	assert_string_equal(r.err, "");
 	assert_int_equal(r.status, 0);
@@ -381,19 +354,19 @@ static void test_crash_exact(void **state)
 	assert_memory_equal(h, "\177ELF\2\1", 6);
 	assert_int_equal(kx_get_le16(h + 16), 4);
 	assert_int_equal(kx_get_le16(h + 18), 62);
-	result_free(&r);
+	kx_test_run_free(&r);
 	// Without --pass-memmap-cmdline only elfcorehdr= is added, and with an
 	// empty command line without a leading space.
 	r = run("roots/x86_64-16g", "--dry-run", "-c", "-p", bz_path, NULL);
 	assert_int_equal(r.status, 0);
 	assert_string_equal((char *)seen("cmdline")->bytes, "elfcorehdr=3129324K");
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 static void test_elf_exact(void **state)
 {
 	(void)state;
-	struct result r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", elf_path,
+	struct kx_test_run r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", elf_path,
 			      "--append=ro", NULL);
 	assert_string_equal(r.err, "");
 	assert_int_equal(r.status, 0);
@@ -414,7 +387,7 @@ static void test_elf_exact(void **state)
 	assert_int_equal(kx_get_le32(zp + 0x238), 2047);
 	assert_int_equal(kx_get_le32(zp + 0x228), 0x3fffd000);
 	assert_e820(zp, fw_e820, 10);
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 static void test_errors(void **state)
@@ -424,33 +397,33 @@ static void test_errors(void **state)
 	char append[2100 + 10] = "--append=";
 	memset(append + 9, 'x', 2100);
 	append[2109] = 0;
-	struct result r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", bz_path, append, NULL);
+	struct kx_test_run r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", bz_path, append, NULL);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "Command line overflow: 2100 bytes, the kernel takes at most "
 				      "2047"));
-	result_free(&r);
+	kx_test_run_free(&r);
 	// -t forces the loader onto an image it would not probe: the reason shows.
 	r = run("roots/x86_64-16g", "--dry-run", "-c", "-t", "bzImage64", "-l", elf_path, NULL);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "Wrong file type bzImage64"));
-	result_free(&r);
+	kx_test_run_free(&r);
 	// A vmlinux has fixed addresses: outside the crash region it cannot go.
 	r = run("roots/x86_64-16g", "--dry-run", "-c", "-p", elf_path, NULL);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "PT_LOAD 0 at 0x1000000"));
-	result_free(&r);
+	kx_test_run_free(&r);
 	// Options the 64-bit loaders do not have.
 	r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", bz_path, "--real-mode", NULL);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "--real-mode is not supported"));
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 // Purgatory options come from the x86 command-line options.
 static void test_purgatory_options(void **state)
 {
 	(void)state;
-	struct result r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", bz_path, "--reset-vga",
+	struct kx_test_run r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", bz_path, "--reset-vga",
 			      "--console-serial", "--serial=ttyS1", "--serial-baud=115200", NULL);
 	assert_string_equal(r.err, "");
 	assert_true(fake.params.reset_vga);
@@ -458,11 +431,11 @@ static void test_purgatory_options(void **state)
 	assert_false(fake.params.console_vga);
 	assert_int_equal(fake.params.serial_base, 0x2f8);
 	assert_int_equal(fake.params.serial_baud, 115200);
-	result_free(&r);
+	kx_test_run_free(&r);
 	r = run("roots/x86_64-16g", "--dry-run", "-c", "-l", bz_path, "--serial=ttyS9", NULL);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "--serial=ttyS9: not ttyS0..ttyS3 or an I/O port"));
-	result_free(&r);
+	kx_test_run_free(&r);
 }
 
 // More than 128 e820 entries: the rest go to a SETUP_E820_EXT node.
