@@ -3,7 +3,7 @@
 # kexec's x86_64 loaders (bzImage64, elf-x86_64) from the command line,
 # against the fake root x86_64-16g, always with --dry-run: synthetic images
 # from tests/tools/mkbzimage, then Debian's real kernel when it can be
-# fetched (apt-get download, cached under $KX_BUILDDIR/e2e-cache; the .deb
+# fetched (apt-get download, cached under $KX_E2E_CACHE or $KX_BUILDDIR/e2e-cache; the .deb
 # is unpacked with dpkg-deb, never installed).
 #
 # The exact plans are checked in tests/unit/test_x86_bzimage.c with a
@@ -77,7 +77,7 @@ tap_check "the LoongArch ELF: one line" "Cannot determine the file type of $T/la
 
 # Debian's kernel: the probe and the plan on a real bzImage.
 deb_kernel() {
-	cache="$B/e2e-cache/linux-image"
+	cache="${KX_E2E_CACHE:-$B/e2e-cache}/linux-image"
 	v=$(ls "$cache"/boot/vmlinuz-* 2>/dev/null | head -n 1)
 	[ -n "$v" ] && { echo "$v"; return 0; }
 	command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || return 1
