@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// kdumpctl's subcommands: see commands.h.
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "arch.h"
+#include "capture_cmdline.h"
+#include "commands.h"
+#include "conf.h"
+#include "crashkernel.h"
+#include "iomem.h"
+#include "kernel.h"
+#include "ranges.h"
+#include "rebuild.h"
+#include "root.h"
+#include "runner.h"
+#include "sysconfig.h"
+
+enum { MAX_KEXEC_ARGV = 64, SMALL_FILE_MAX = 4096 };
+
+static void say(const struct kx_kdumpctl *ctx, const char *fmt, ...) KX_PRINTF(2, 3);
+static void say(const struct kx_kdumpctl *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("kdump: ", ctx->err);
+	vfprintf(ctx->err, fmt, ap);
+	fputc('\n', ctx->err);
+	va_end(ap);
+}
+
+// Print an error's message as one `kdump: ` line and free it.
+static void say_error(const struct kx_kdumpctl *ctx, struct kx_error *err)
+{
+	say(ctx, "%s", err->message);
+	kx_error_destroy(err);
+}
+
+static void say_notes(const struct kx_kdumpctl *ctx, struct kx_notes *notes)
+{
+	for (size_t i = 0; i < notes->count; i++)
+		say(ctx, "%s", notes->lines[i]);
+	kx_notes_deinit(notes);
+}
+
+// kexec_crash_loaded: -1 when the kernel has no such file, else 0 or 1.
+static int crash_loaded(const struct kx_kdumpctl *ctx)
+{
+	uint64_t v;
+	struct kx_error *err = kx_root_read_u64(ctx->root, "/sys/kernel/kexec_crash_loaded", &v);
+	if (err) {
+		kx_error_destroy(err);
+		return -1;
+	}
+	return v != 0;
+}
+
+// Upstream's is_secure_boot_enforced through efivars: SecureBoot on, SetupMode off.
+static bool efivar_byte(const struct kx_kdumpctl *ctx, const char *name, int *ret)
+{
+	char path[256];
+	snprintf(path, sizeof(path),
+		 "/sys/firmware/efi/efivars/%s-8be4df61-93ca-11d2-aa0d-00e098032b8c", name);
+	char *buf;
+	size_t size;
+	struct kx_error *err = kx_root_read_file(ctx->root, path, SMALL_FILE_MAX, &buf, &size);
+	if (err) {
+		kx_error_destroy(err);
+		return false;
+	}
+	// Four attribute bytes, then the value.
+	bool ok = size >= 5;
+	if (ok)
+		*ret = (unsigned char)buf[4];
+	free(buf);
+	return ok;
+}
+
+static bool secure_boot(const struct kx_kdumpctl *ctx)
+{
+	int sb, setup;
+	return efivar_byte(ctx, "SecureBoot", &sb) && efivar_byte(ctx, "SetupMode", &setup) &&
+	       sb == 1 && setup == 0;
+}
+
+// check_vmcore_creation_status, the part that needs no `kdumpctl test` yet.
+static void vmcore_notice(const struct kx_kdumpctl *ctx)
+{
+	if (strcmp(kx_sysconfig_value(ctx->sc, "VMCORE_CREATION_NOTIFICATION"), "yes") != 0)
+		return;
+	// FIXME: report the last test's result once `kdumpctl test` exists.
+	if (!kx_root_exists(ctx->root, KX_KERNEL_VAR_DIR "/vmcore-creation.status"))
+		say(ctx, "WARNING: No vmcore creation test performed!");
+}
+
+// A kexec command line being assembled; `owned` strings are freed with it.
+struct argv_buf {
+	char *v[MAX_KEXEC_ARGV + 1];
+	size_t n;
+	char *owned[4];
+	size_t n_owned;
+	char *words; // KEXEC_ARGS, split in place
+};
+
+static void argv_deinit(struct argv_buf *a)
+{
+	for (size_t i = 0; i < a->n_owned; i++)
+		free(a->owned[i]);
+	free(a->words);
+}
+
+static struct kx_error *argv_add(struct argv_buf *a, char *s)
+{
+	KX_CHECK(a->n < MAX_KEXEC_ARGV, KX_ERROR_OVERFLOW, "more than %d kexec arguments",
+		 MAX_KEXEC_ARGV);
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+	return NULL;
+}
+
+static struct kx_error *argv_add_owned(struct argv_buf *a, char *s)
+{
+	if (!s)
+		return &kx_enomem;
+	a->owned[a->n_owned++] = s;
+	return argv_add(a, s);
+}
+
+static bool argv_has(const struct argv_buf *a, const char *s)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+// <kexec...> [KEXEC_ARGS] [-s under Secure Boot]
+static struct kx_error *argv_start(const struct kx_kdumpctl *ctx, struct argv_buf *a,
+				   bool kexec_args)
+{
+	for (size_t i = 0; ctx->kexec[i]; i++)
+		KX_TRY(argv_add(a, ctx->kexec[i]));
+	if (kexec_args) {
+		a->words = strdup(kx_sysconfig_value(ctx->sc, "KEXEC_ARGS"));
+		if (!a->words)
+			return &kx_enomem;
+		char *save = NULL;
+		for (char *w = strtok_r(a->words, " \t\n", &save); w;
+		     w = strtok_r(NULL, " \t\n", &save))
+			KX_TRY(argv_add(a, w));
+	}
+	if (secure_boot(ctx) && !argv_has(a, "-s")) {
+		if (kexec_args)
+			say(ctx, "Secure Boot is enabled. Using kexec file based syscall.");
+		KX_TRY(argv_add(a, "-s"));
+	}
+	return NULL;
+}
+
+static struct kx_error *root_join(const struct kx_kdumpctl *ctx, const char *path,
+				  const char *prefix, char **ret)
+{
+	char *full, *s = NULL;
+	KX_TRY(kx_root_path(ctx->root, path, &full));
+	int n = asprintf(&s, "%s%s", prefix, full);
+	free(full);
+	if (n < 0)
+		return &kx_enomem;
+	*ret = s;
+	return NULL;
+}
+
+static bool run_kexec(const struct kx_kdumpctl *ctx, struct argv_buf *a)
+{
+	int status = -1;
+	struct kx_error *err = ctx->runner->run(ctx->runner, a->v, &status);
+	if (err) {
+		say_error(ctx, err);
+		return false;
+	}
+	return status == 0;
+}
+
+// The capture kernel and its initramfs (upstream's prepare_kdump_bootinfo).
+struct bootinfo {
+	struct kx_kernel_info k;
+	char *initrd; // system path of the kdump initramfs
+};
+
+static void bootinfo_deinit(struct bootinfo *bi)
+{
+	kx_kernel_info_deinit(&bi->k);
+	free(bi->initrd);
+	bi->initrd = NULL;
+}
+
+static bool setup_initrd(const struct kx_kdumpctl *ctx, struct bootinfo *bi)
+{
+	struct kx_error *err = kx_kernel_find(ctx->root, ctx->sc, &bi->k);
+	if (!err) {
+		bool writable = kx_kernel_dir_writable(ctx->root, bi->k.bootdir);
+		err = kx_kernel_kdump_initrd(&bi->k, writable, &bi->initrd);
+	}
+	if (err) {
+		say_error(ctx, err);
+		say(ctx, "failed to prepare for kdump bootinfo.");
+		return false;
+	}
+	if (bi->k.debug)
+		say(ctx, "WARNING: Using debug kernel, you may need to set a larger crashkernel "
+			 "than the default value.");
+	return true;
+}
+
+static struct kx_error *load_argv(const struct kx_kdumpctl *ctx, const struct bootinfo *bi,
+				  struct argv_buf *a)
+{
+	char *cmdline, *arg = NULL;
+	KX_TRY(kx_capture_cmdline_prepare(ctx->root, ctx->sc, &cmdline));
+	int n = asprintf(&arg, "--command-line=%s", cmdline);
+	free(cmdline);
+	if (n < 0)
+		return &kx_enomem;
+	a->owned[a->n_owned++] = arg;
+	KX_TRY(argv_start(ctx, a, true));
+	KX_TRY(argv_add(a, "-p"));
+	KX_TRY(argv_add(a, arg));
+	char *s;
+	KX_TRY(root_join(ctx, bi->initrd, "--initrd=", &s));
+	KX_TRY(argv_add_owned(a, s));
+	KX_TRY(root_join(ctx, bi->k.kernel, "", &s));
+	return argv_add_owned(a, s);
+}
+
+// Upstream's load_kdump.
+static bool load_kdump(const struct kx_kdumpctl *ctx, const struct bootinfo *bi)
+{
+	if (!kx_root_exists(ctx->root, bi->initrd)) {
+		say(ctx, "Cannot load the kdump kernel: %s does not exist, and building the kdump "
+			 "initramfs is not implemented yet", bi->initrd);
+		return false;
+	}
+	struct argv_buf a = { .n = 0 };
+	struct kx_error *err = load_argv(ctx, bi, &a);
+	bool ok = false;
+	if (err)
+		say_error(ctx, err);
+	else
+		ok = run_kexec(ctx, &a);
+	argv_deinit(&a);
+	if (!err)
+		say(ctx, ok ? "kexec: loaded kdump kernel" : "kexec: failed to load kdump kernel");
+	return ok;
+}
+
+// Upstream's stop_kdump: `kexec [-s] -p -u`, KEXEC_ARGS not used.
+static bool stop_kdump(const struct kx_kdumpctl *ctx)
+{
+	struct argv_buf a = { .n = 0 };
+	struct kx_error *err = argv_start(ctx, &a, false);
+	if (!err)
+		err = argv_add(&a, "-p");
+	if (!err)
+		err = argv_add(&a, "-u");
+	bool ok = false;
+	if (err)
+		say_error(ctx, err);
+	else
+		ok = run_kexec(ctx, &a);
+	argv_deinit(&a);
+	if (!err)
+		say(ctx, ok ? "kexec: unloaded kdump kernel" : "kexec: failed to unload kdump kernel");
+	return ok;
+}
+
+enum step { STEP_GO, STEP_DONE, STEP_FAIL };
+
+// check_kdump_feasibility
+static bool feasible(const struct kx_kdumpctl *ctx)
+{
+	if (!kx_root_exists(ctx->root, "/sys/kernel/kexec_crash_loaded")) {
+		say(ctx, "Kdump is not supported on this kernel");
+		return false;
+	}
+	uint64_t size = 0;
+	struct kx_error *err = kx_crashkernel_reserved(ctx->root, &size);
+	kx_error_destroy(err);
+	if (err || size == 0) {
+		say(ctx, "No memory reserved for crash kernel");
+		return false;
+	}
+	return true;
+}
+
+static char *hostname(const struct kx_kdumpctl *ctx)
+{
+	char *buf = NULL;
+	struct kx_error *err = kx_root_read_file(ctx->root, "/proc/sys/kernel/hostname",
+						 SMALL_FILE_MAX, &buf, NULL);
+	if (err) {
+		kx_error_destroy(err);
+		return NULL;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+// parse_config: read and validate /etc/kdump.conf, printing its warnings.
+static bool parse_config(const struct kx_kdumpctl *ctx, struct kx_conf **conf,
+			 struct kx_conf_settings *s)
+{
+	struct kx_error *err = kx_conf_read(ctx->root, KX_CONF_PATH, conf);
+	if (err) {
+		*conf = NULL;
+		say_error(ctx, err);
+		return false;
+	}
+	char *host = hostname(ctx);
+	struct kx_notes notes;
+	kx_notes_init(&notes);
+	err = kx_conf_validate(*conf, ctx->root, host, &notes, s);
+	free(host);
+	say_notes(ctx, &notes);
+	if (err)
+		say_error(ctx, err);
+	return !err;
+}
+
+// check_rebuild, minus the rebuild itself: the builder does not exist yet.
+static bool rebuild_step(const struct kx_kdumpctl *ctx, const struct kx_conf_settings *s,
+			 const struct bootinfo *bi)
+{
+	struct kx_rebuild_input in = { .settings = s, .conf_path = KX_CONF_PATH,
+				       .kernel = bi->k.kernel, .initrd = bi->initrd };
+	struct kx_notes notes;
+	kx_notes_init(&notes);
+	bool need = false;
+	struct kx_error *err = kx_rebuild_check(ctx->root, &in, &notes, &need);
+	say_notes(ctx, &notes);
+	if (err) {
+		say_error(ctx, err);
+		return false;
+	}
+	if (!need)
+		return true;
+	if (kx_root_exists(ctx->root, bi->initrd)) {
+		say(ctx, "WARNING: %s should be rebuilt, but building the kdump initramfs is not "
+			 "implemented yet: using it as it is", bi->initrd);
+		return true;
+	}
+	say(ctx, "Cannot build %s: building the kdump initramfs is not implemented yet",
+	    bi->initrd);
+	return false;
+}
+
+static enum step start_steps(const struct kx_kdumpctl *ctx)
+{
+	struct kx_conf *conf = NULL;
+	struct kx_conf_settings s;
+	struct bootinfo bi = { .initrd = NULL };
+	enum step st = STEP_FAIL;
+	if (!feasible(ctx) || !parse_config(ctx, &conf, &s))
+		goto out;
+	// FIXME: save_raw (raw targets) and the ssh/nfs network wait.
+	if (crash_loaded(ctx) == 1) {
+		say(ctx, "WARNING: Kdump already running: [WARNING]");
+		st = STEP_DONE;
+		goto out;
+	}
+	if (setup_initrd(ctx, &bi) && rebuild_step(ctx, &s, &bi) && load_kdump(ctx, &bi))
+		st = STEP_GO;
+out:
+	bootinfo_deinit(&bi);
+	kx_conf_destroy(conf);
+	return st;
+}
+
+static int cmd_start(const struct kx_kdumpctl *ctx)
+{
+	switch (start_steps(ctx)) {
+	case STEP_DONE:
+		return KX_KDUMPCTL_OK;
+	case STEP_GO:
+		say(ctx, "Starting kdump: [OK]");
+		vmcore_notice(ctx);
+		return KX_KDUMPCTL_OK;
+	case STEP_FAIL:
+		break;
+	}
+	say(ctx, "Starting kdump: [FAILED]");
+	return KX_KDUMPCTL_FAILED;
+}
+
+static int cmd_stop(const struct kx_kdumpctl *ctx)
+{
+	if (!stop_kdump(ctx)) {
+		say(ctx, "Stopping kdump: [FAILED]");
+		return KX_KDUMPCTL_FAILED;
+	}
+	say(ctx, "Stopping kdump: [OK]");
+	return KX_KDUMPCTL_OK;
+}
+
+static int cmd_status(const struct kx_kdumpctl *ctx)
+{
+	int loaded = crash_loaded(ctx);
+	if (loaded < 0)
+		say(ctx, "kdump is not supported on this kernel");
+	say(ctx, loaded == 1 ? "Kdump is operational" : "Kdump is not operational");
+	vmcore_notice(ctx);
+	return loaded == 1 ? KX_KDUMPCTL_OK : KX_KDUMPCTL_NOT_OPERATIONAL;
+}
+
+static int cmd_restart(const struct kx_kdumpctl *ctx)
+{
+	if (cmd_stop(ctx) != KX_KDUMPCTL_OK)
+		return KX_KDUMPCTL_FAILED;
+	return cmd_start(ctx);
+}
+
+static int cmd_reload(const struct kx_kdumpctl *ctx)
+{
+	if (crash_loaded(ctx) != 1)
+		say(ctx, "WARNING: Kdump was not running: [WARNING]");
+	if (!stop_kdump(ctx)) {
+		say(ctx, "Stopping kdump: [FAILED]");
+		return KX_KDUMPCTL_FAILED;
+	}
+	say(ctx, "Stopping kdump: [OK]");
+	struct bootinfo bi = { .initrd = NULL };
+	bool ok = setup_initrd(ctx, &bi) && load_kdump(ctx, &bi);
+	bootinfo_deinit(&bi);
+	say(ctx, ok ? "Starting kdump: [OK]" : "Starting kdump: [FAILED]");
+	return ok ? KX_KDUMPCTL_OK : KX_KDUMPCTL_FAILED;
+}
+
+static int cmd_showmem(const struct kx_kdumpctl *ctx)
+{
+	uint64_t size;
+	struct kx_error *err = kx_crashkernel_reserved(ctx->root, &size);
+	if (err) {
+		say_error(ctx, err);
+		return KX_KDUMPCTL_FAILED;
+	}
+	say(ctx, "Reserved %" PRIu64 "MB memory for crash kernel", size >> 20);
+	return KX_KDUMPCTL_OK;
+}
+
+static int cmd_get_default_crashkernel(const struct kx_kdumpctl *ctx, int argc, char **argv)
+{
+	// `fadump` is ppc64le's; no architecture of ours has it.
+	if (argc > 1 && strcmp(argv[1], "kdump") != 0) {
+		say(ctx, "%s: only kdump is supported on %s", argv[1], ctx->arch->name);
+		return KX_KDUMPCTL_FAILED;
+	}
+	const char *table = kx_crashkernel_default(ctx->arch);
+	fputs(table ? table : "", ctx->out);
+	return KX_KDUMPCTL_OK;
+}
+
+// The sizes estimate adds up, in bytes.
+struct estimate {
+	uint64_t reserved, baseline, kernel, modules, initrd;
+};
+
+enum { MIB_SHIFT = 20 };
+static const uint64_t RUNTIME_RESERVATION = UINT64_C(16) << MIB_SHIFT;
+
+static struct kx_error *estimate_sizes(const struct kx_kdumpctl *ctx, const char *initrd,
+				       struct estimate *e)
+{
+	memset(e, 0, sizeof(*e));
+	KX_TRY(kx_crashkernel_reserved(ctx->root, &e->reserved));
+	const char *table = kx_crashkernel_default(ctx->arch);
+	if (table) {
+		uint64_t ram;
+		KX_TRY(kx_crashkernel_system_ram(ctx->root, &ram));
+		KX_TRY(kx_crashkernel_recommend(table, ram, &e->baseline));
+	}
+	// FIXME: upstream sums the image's PT_LOAD sizes; this is its fallback,
+	// the running kernel's Kernel code/rodata/data/bss.
+	struct kx_iomem *iomem;
+	KX_TRY(kx_iomem_read(ctx->root, &iomem));
+	struct kx_ranges img;
+	struct kx_error *err = kx_iomem_kernel_image(iomem, &img);
+	kx_iomem_destroy(iomem);
+	if (err)
+		return err;
+	e->kernel = kx_ranges_total_size(&img);
+	kx_ranges_deinit(&img);
+	// FIXME: module sizes need the initramfs's module list (the builder).
+	char *full;
+	KX_TRY(kx_root_path(ctx->root, initrd, &full));
+	struct stat st;
+	int rc = stat(full, &st);
+	err = rc ? kx_error_os(errno, full, "cannot measure the kdump initramfs") : NULL;
+	free(full);
+	if (!err)
+		e->initrd = (uint64_t)st.st_size;
+	return err;
+}
+
+static void estimate_print(const struct kx_kdumpctl *ctx, const struct estimate *e)
+{
+	uint64_t est = e->kernel + e->modules + 3 * e->initrd + RUNTIME_RESERVATION;
+	uint64_t rec = est > e->baseline ? est : e->baseline;
+	FILE *o = ctx->out;
+	fprintf(o, "Reserved crashkernel:    %" PRIu64 "M\n", e->reserved >> MIB_SHIFT);
+	fprintf(o, "Recommended crashkernel: %" PRIu64 "M\n\n", rec >> MIB_SHIFT);
+	fprintf(o, "Kernel image size:   %" PRIu64 "M\n", e->kernel >> MIB_SHIFT);
+	fprintf(o, "Kernel modules size: %" PRIu64 "M\n", e->modules >> MIB_SHIFT);
+	fprintf(o, "Initramfs size:      %" PRIu64 "M\n", e->initrd >> MIB_SHIFT);
+	fprintf(o, "Runtime reservation: %" PRIu64 "M\n", RUNTIME_RESERVATION >> MIB_SHIFT);
+	fprintf(o, "Large modules:  <none>\n");
+	if (e->reserved < rec)
+		fprintf(o, "WARNING: Current crashkernel size is lower than recommended size %" PRIu64
+			   "M.\n", rec >> MIB_SHIFT);
+}
+
+static int cmd_estimate(const struct kx_kdumpctl *ctx)
+{
+	struct kx_conf *conf = NULL;
+	struct kx_conf_settings s;
+	struct bootinfo bi = { .initrd = NULL };
+	int rc = KX_KDUMPCTL_FAILED;
+	if (parse_config(ctx, &conf, &s) && setup_initrd(ctx, &bi)) {
+		struct estimate e;
+		struct kx_error *err = estimate_sizes(ctx, bi.initrd, &e);
+		if (err) {
+			say_error(ctx, err);
+		} else {
+			estimate_print(ctx, &e);
+			rc = KX_KDUMPCTL_OK;
+		}
+	}
+	bootinfo_deinit(&bi);
+	kx_conf_destroy(conf);
+	return rc;
+}
+
+void kx_commands_usage(const struct kx_kdumpctl *ctx)
+{
+	say(ctx, "Usage: %s {estimate|start|stop|status|restart|reload|rebuild|"
+		 "reset-crashkernel|propagate|showmem|test|setup-crypttab|get-default-crashkernel}",
+	    ctx->prog);
+}
+
+int kx_commands_run(const struct kx_kdumpctl *ctx, int argc, char **argv)
+{
+	static const char *const later[] = { "rebuild", "propagate", "test", "reset-crashkernel",
+					     "setup-crypttab", NULL };
+	const char *cmd = argc > 0 ? argv[0] : "";
+	if (strcmp(cmd, "start") == 0)
+		return cmd_start(ctx);
+	if (strcmp(cmd, "stop") == 0)
+		return cmd_stop(ctx);
+	if (strcmp(cmd, "status") == 0)
+		return cmd_status(ctx);
+	if (strcmp(cmd, "restart") == 0)
+		return cmd_restart(ctx);
+	if (strcmp(cmd, "reload") == 0)
+		return cmd_reload(ctx);
+	if (strcmp(cmd, "showmem") == 0)
+		return cmd_showmem(ctx);
+	if (strcmp(cmd, "estimate") == 0)
+		return cmd_estimate(ctx);
+	if (strcmp(cmd, "get-default-crashkernel") == 0)
+		return cmd_get_default_crashkernel(ctx, argc, argv);
+	for (size_t i = 0; later[i]; i++) {
+		if (strcmp(cmd, later[i]) == 0) {
+			say(ctx, "%s: not implemented in this build yet", cmd);
+			return KX_KDUMPCTL_FAILED;
+		}
+	}
+	kx_commands_usage(ctx);
+	return KX_KDUMPCTL_FAILED;
+}

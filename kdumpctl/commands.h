@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file commands.h
+ * kdumpctl's subcommands, with upstream's messages and exit codes.
+ *
+ * Messages go to @ref kx_kdumpctl.err as `kdump: <msg>` (warnings
+ * `kdump: WARNING: <msg>`); get-default-crashkernel and estimate write to
+ * @ref kx_kdumpctl.out. Every read goes through the root prefix; kexec is
+ * run through @ref kx_kdumpctl.runner as `<kexec...> [KEXEC_ARGS] [-s] -p
+ * --command-line=<...> --initrd=<initrd> <kernel>` (the paths joined with the
+ * root prefix, since kexec reads them as given).
+ *
+ * | command | exit |
+ * |---------|------|
+ * | start | 0, or 1 after `Starting kdump: [FAILED]` |
+ * | stop | 0, or 1 after `Stopping kdump: [FAILED]` |
+ * | status | 0 `Kdump is operational`, 3 `Kdump is not operational` |
+ * | restart | stop then start; 1 when either fails |
+ * | reload | like start without parsing kdump.conf or rebuilding |
+ * | showmem, get-default-crashkernel, estimate | 0, 1 on errors |
+ * | anything else | 1 after the usage line |
+ *
+ * Not implemented yet (they fail saying so): rebuild, propagate, test,
+ * reset-crashkernel, setup-crypttab. Building the kdump initramfs is not
+ * implemented: start uses an existing one and fails clearly without it.
+ */
+#ifndef KX_KDUMPCTL_COMMANDS_H
+#define KX_KDUMPCTL_COMMANDS_H
+
+#include <stdio.h>
+
+struct kx_arch;
+struct kx_root;
+struct kx_runner;
+struct kx_sysconfig;
+
+/** Exit codes. */
+enum {
+	KX_KDUMPCTL_OK = 0,
+	KX_KDUMPCTL_FAILED = 1,
+	KX_KDUMPCTL_NOT_OPERATIONAL = 3, /**< status: LSB "not running" */
+};
+
+/** What a command runs with. All pointers are borrowed. */
+struct kx_kdumpctl {
+	const struct kx_root *root;     /**< the system, through its prefix */
+	const struct kx_arch *arch;     /**< for the crashkernel table */
+	const struct kx_sysconfig *sc;  /**< /etc/sysconfig/kdump, already read */
+	const struct kx_runner *runner; /**< how kexec is run */
+	/** kexec's program and leading arguments, NULL-terminated. */
+	char *const *kexec;
+	/** Upstream's program name for the usage line. */
+	const char *prog;
+	FILE *out; /**< stdout */
+	FILE *err; /**< stderr: every `kdump: ` message */
+};
+
+/**
+ * Run the subcommand @p argv[0] with its arguments.
+ * @return the exit code (see the table above).
+ */
+int kx_commands_run(const struct kx_kdumpctl *ctx, int argc, char **argv);
+
+/** Print upstream's usage line (`kdump: Usage: PROG {...}`) to ctx->err. */
+void kx_commands_usage(const struct kx_kdumpctl *ctx);
+
+#endif /* KX_KDUMPCTL_COMMANDS_H */

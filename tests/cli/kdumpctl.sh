@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# kdumpctl end to end on copies of the fake roots x86_64-16g-kdump and
+# loongarch64-16g-kdump (copied: kdumpctl takes its lock under the root),
+# with our kexec in --dry-run as KX_KEXEC, so the exact kexec command line
+# kdumpctl builds is what kexec prints. Nothing touches the real system.
+. "${KX_SRCDIR:-.}/tests/lib/tap.sh"
+B=${KX_BUILDDIR:-.}
+KD="$B/kdumpctl/kdumpctl"
+K="$B/kexec/kexec"
+D="${KX_TEST_DATA:-${KX_SRCDIR:-.}/tests/data}/roots"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+XV=6.1.0-56-amd64
+LV=6.6.0-97.0.0.102.oe2403sp2.loongarch64
+
+# fresh NAME SRC: a writable copy of a fake root with /run/lock.
+fresh() {
+	rm -rf "${T:?}/$1" && cp -R "$D/$2" "$T/$1" && mkdir -p "$T/$1/run/lock" ||
+		{ echo "Bail out! cannot copy $2"; exit 1; }
+}
+fresh x x86_64-16g-kdump
+fresh l loongarch64-16g-kdump
+X="$T/x" L="$T/l"
+"$B/tests/tools/mkbzimage" "$X/boot/vmlinuz-$XV" &&
+	"$B/tests/tools/mkloongimage" pe "$L/boot/vmlinuz-$LV" ||
+	{ echo "Bail out! cannot make kernel images"; exit 1; }
+# The kdump initramfs is newer than everything: no rebuild is asked for.
+sleep 1
+touch "$X/boot/initramfs-${XV}kdump.img" "$L/boot/initramfs-${LV}kdump.img"
+
+kd_x() { KX_KEXEC="$K --dry-run --root=$X" "$KD" --root="$X" --arch=x86_64 "$@"; }
+kd_l() { KX_KEXEC="$K --dry-run --arch=loongarch64 --root=$L" "$KD" --root="$L" --arch=loongarch64 "$@"; }
+
+tap_run "status: not loaded" 3 kd_x status
+tap_check "status messages" "kdump: Kdump is not operational
+kdump: WARNING: No vmcore creation test performed!" "$tap_err"
+echo 1 >"$X/sys/kernel/kexec_crash_loaded"
+tap_run "status: loaded" 0 kd_x status
+tap_match "status: operational" "^kdump: Kdump is operational$" "$tap_err"
+tap_run "start when loaded" 0 kd_x start
+tap_check "start when loaded: warns only" "kdump: WARNING: Kdump already running: [WARNING]" \
+	"$tap_err"
+echo 0 >"$X/sys/kernel/kexec_crash_loaded"
+
+tap_run "showmem x86_64" 0 kd_x showmem
+tap_check "showmem x86_64 message" "kdump: Reserved 256MB memory for crash kernel" "$tap_err"
+tap_run "showmem loongarch64" 0 kd_l showmem
+tap_check "showmem loongarch64 message" "kdump: Reserved 512MB memory for crash kernel" "$tap_err"
+tap_run "get-default-crashkernel x86_64" 0 kd_x get-default-crashkernel
+tap_check "x86_64 table" "2G-64G:256M,64G-:512M" "$tap_out"
+tap_run "get-default-crashkernel loongarch64" 0 kd_l get-default-crashkernel
+tap_check "loongarch64 table" "2G-64G:512M,64G-:1G" "$tap_out"
+tap_check "no trailing newline" "19" "$(kd_l get-default-crashkernel | wc -c | tr -d ' ')"
+
+tap_run "stop" 0 kd_x stop
+tap_match "stop: kexec unloads" "^dry-run: kexec_file_load \(unload\)" "$tap_out"
+tap_check "stop messages" "kdump: kexec: unloaded kdump kernel
+kdump: Stopping kdump: [OK]" "$tap_err"
+
+tap_run "start x86_64" 0 kd_x start
+tap_check "start x86_64 messages" "kdump: kexec: loaded kdump kernel
+kdump: Starting kdump: [OK]
+kdump: WARNING: No vmcore creation test performed!" "$tap_err"
+tap_match "x86_64: kexec_file_load (-s)" "^syscall: kexec_file_load$" "$tap_out"
+tap_match "x86_64: the kernel" "^kernel: $X/boot/vmlinuz-$XV$" "$tap_out"
+tap_match "x86_64: the kdump initramfs" "^initrd: $X/boot/initramfs-${XV}kdump.img$" "$tap_out"
+tap_check "x86_64: the capture command line" \
+	"cmdline: \"BOOT_IMAGE=/boot/vmlinuz-$XV ro irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off udev.children-max=2 panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr hest_disable novmcoredd cma=0 hugetlb_cma=0 disable_cpu_apicid=0 rd.systemd.gpt_auto=no\"" \
+	"$(printf '%s\n' "$tap_out" | grep '^cmdline:')"
+
+tap_run "start loongarch64" 0 kd_l start
+tap_match "loongarch64: loaded" "^kdump: Starting kdump: \[OK\]$" "$tap_err"
+tap_check "loongarch64: the capture command line" \
+	"cmdline: \"BOOT_IMAGE=/vmlinuz-$LV ro resume=UUID=f578fdc3-d268-4440-b9bb-1f5d6704633b video=efifb:off cgroup_disable=files apparmor=0 console=tty0 nokaslr irqpoll nr_cpus=1 reset_devices cgroup_disable=memory udev.children-max=2 panic=10 novmcoredd cma=0 nokaslr rd.systemd.gpt_auto=no\"" \
+	"$(printf '%s\n' "$tap_out" | grep '^cmdline:')"
+
+# kdumpctl's own --dry-run prints the command instead of running it.
+tap_run "start --dry-run" 0 env KX_KEXEC=kexec "$KD" --root="$X" --dry-run start
+tap_match "start --dry-run: the command" \
+	"^dry-run: kexec -s -p '--command-line=BOOT_IMAGE=.* rd.systemd.gpt_auto=no' --initrd=$X/boot/initramfs-${XV}kdump.img $X/boot/vmlinuz-$XV$" \
+	"$tap_out"
+
+# A kexec that fails.
+tap_run "start: kexec fails" 1 env KX_KEXEC=false "$KD" --root="$X" start
+tap_check "kexec fails: messages" "kdump: kexec: failed to load kdump kernel
+kdump: Starting kdump: [FAILED]" "$tap_err"
+tap_run "stop: kexec fails" 1 env KX_KEXEC=false "$KD" --root="$X" stop
+tap_check "stop fails: messages" "kdump: kexec: failed to unload kdump kernel
+kdump: Stopping kdump: [FAILED]" "$tap_err"
+
+# Failures before kexec, in upstream's order.
+fresh n x86_64-16g-kdump
+echo 0 >"$T/n/sys/kernel/kexec_crash_size"
+tap_run "no memory reserved" 1 kd_x --root="$T/n" start
+tap_check "no memory reserved: messages" "kdump: No memory reserved for crash kernel
+kdump: Starting kdump: [FAILED]" "$tap_err"
+rm "$T/n/sys/kernel/kexec_crash_loaded"
+tap_run "not supported" 1 kd_x --root="$T/n" start
+tap_check "not supported: messages" "kdump: Kdump is not supported on this kernel
+kdump: Starting kdump: [FAILED]" "$tap_err"
+fresh c x86_64-16g-kdump
+echo "bogus 1" >>"$T/c/etc/kdump.conf"
+echo 1 >"$T/c/sys/kernel/kexec_crash_loaded"
+tap_run "config error fails even when loaded" 1 kd_x --root="$T/c" start
+tap_check "config error: messages" "kdump: Invalid kdump config option bogus
+kdump: Starting kdump: [FAILED]" "$tap_err"
+rm "$T/c/etc/kdump.conf"
+tap_run "no kdump.conf" 1 kd_x --root="$T/c" status
+tap_check "no kdump.conf: message" "kdump: Error: No kdump config file found!" "$tap_err"
+fresh i x86_64-16g-kdump
+rm "$T/i/boot/initramfs-${XV}kdump.img"
+tap_run "no kdump initramfs" 1 kd_x --root="$T/i" start
+tap_check "no kdump initramfs: says the builder is missing" "kdump: No kdump initial ramdisk found.
+kdump: Cannot build /boot/initramfs-${XV}kdump.img: building the kdump initramfs is not implemented yet
+kdump: Starting kdump: [FAILED]" "$tap_err"
+rm "$T/i/boot/vmlinuz-$XV"
+tap_run "no kernel" 1 kd_x --root="$T/i" start
+tap_check "no kernel: messages" "kdump: Failed to detect kdump kernel location
+kdump: failed to prepare for kdump bootinfo.
+kdump: Starting kdump: [FAILED]" "$tap_err"
+
+tap_run "usage" 1 kd_x
+tap_match "usage line" "^Usage: kdumpctl \{start\|stop\|status" "$tap_err"
+tap_run "unknown command" 1 kd_x frobnicate
+tap_match "upstream's usage line" "^kdump: Usage: .*kdumpctl \{estimate\|start\|stop\|status\|" "$tap_err"
+tap_run "--version" 0 "$KD" --version
+tap_match "--version output" "^kdumpctl \(kx-kdump\) " "$tap_out"
+
+# One instance at a time: a held lock makes the next one wait and say so.
+if command -v flock >/dev/null 2>&1; then
+	flock "$X/run/lock/kdump" sleep 2 &
+	sleep 0.5
+	tap_run "waits for the lock" 3 kd_x status
+	tap_match "the waiting message" \
+		"^kdump: Another app is currently holding the kdump lock; waiting for it to exit...$" \
+		"$tap_err"
+	wait
+else
+	tap_skip "waits for the lock" "no flock(1)"
+fi
+tap_done
