@@ -168,6 +168,8 @@ struct kx_crash_header_params {
 	const char *text_symbol;
 	/** Extra /proc/iomem names dumped besides "System RAM" (x86: ACPI tables...); NULL-terminated or NULL. */
 	const char *const *extra_ranges;
+	/** kallsyms symbol ending the kernel-text PT_LOAD when it lies past "Kernel bss" (x86_64 "_end": the .brk area); NULL: the iomem image end. */
+	const char *end_symbol;
 };
 
 struct kx_load_builder;

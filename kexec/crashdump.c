@@ -35,6 +35,7 @@ struct kx_error *kx_crashdump_memory(const struct kx_sysinfo *si,
 
 struct kx_error *kx_crashdump_kernel_text(const struct kx_root *root,
 					  const struct kx_sysinfo *si, const char *symbol,
+					  const char *end_symbol,
 					  struct kx_elf_core_header_load *ret)
 {
 	const struct kx_iomem_entry *code = kx_iomem_find_next(si->iomem, NULL, "Kernel code");
@@ -45,6 +46,16 @@ struct kx_error *kx_crashdump_kernel_text(const struct kx_root *root,
 	KX_TRY(kx_iomem_kernel_image(si->iomem, &image));
 	end = image.ranges[image.count - 1].end;
 	kx_ranges_deinit(&image);
+	// The image runs to _end, past "Kernel bss": x86's .brk area follows
+	// __bss_stop (upstream sizes the text PT_LOAD by /proc/kcore's text
+	// segment, _text.._end; the kernel's kexec_file_load by _end - _text).
+	uint64_t end_sym;
+	struct kx_error *e = end_symbol ? kx_sysinfo_kallsyms(root, end_symbol, &end_sym)
+					: kx_error_create(KX_ERROR_NOT_FOUND, "no end symbol");
+	if (!e && end_sym > vaddr && code->start + (end_sym - vaddr) > end)
+		end = code->start + (end_sym - vaddr);
+	kx_error_catch(&e, KX_ERROR_NOT_FOUND);
+	KX_TRY(e);
 	KX_CHECK(end > code->start, KX_ERROR_CORRUPT, "kernel image ends before its code");
 	end = end + (si->page_size - 1) < end ? end : (end + si->page_size - 1) & ~(si->page_size - 1);
 	*ret = (struct kx_elf_core_header_load){ code->start, vaddr, end - code->start };
@@ -79,7 +90,7 @@ static struct kx_error *collect_loads(const struct kx_root *root, const struct k
 	struct kx_ranges mem;
 	struct kx_elf_core_header_load text = { 0, 0, 0 };
 	if (params->text_symbol) {
-		struct kx_error *err = kx_crashdump_kernel_text(root, si, params->text_symbol, &text);
+		struct kx_error *err = kx_crashdump_kernel_text(root, si, params->text_symbol, params->end_symbol, &text);
 		// Hidden addresses: no text PT_LOAD rather than a wrong one.
 		if (kx_error_catch(&err, KX_ERROR_UNSUPPORTED))
 			text.size = 0;

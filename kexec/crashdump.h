@@ -68,6 +68,7 @@ struct kx_error *kx_crashdump_memory(const struct kx_sysinfo *si,
  */
 struct kx_error *kx_crashdump_kernel_text(const struct kx_root *root,
 					  const struct kx_sysinfo *si, const char *symbol,
+					  const char *end_symbol,
 					  struct kx_elf_core_header_load *ret);
 
 /**

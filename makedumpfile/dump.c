@@ -2,12 +2,8 @@
 // The two passes of a kdump-compressed dump: see dump.h.
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "bitmap.h"
 #include "dump.h"
@@ -23,7 +19,8 @@ struct dump {
 	struct kx_filter filter;
 	struct kx_bitmap bm;
 	uint64_t window;
-	int fd;
+	struct kx_dump_sink sink;
+	bool opened;
 	struct kx_dump_writer *w;
 	uint8_t *page;
 };
@@ -52,13 +49,12 @@ static struct kx_error *count_pass(struct dump *d)
 	return NULL;
 }
 
-static struct kx_error *open_output(struct dump *d)
+struct kx_error *kx_dump_open_output(const struct kx_dump_request *req,
+				     struct kx_dump_sink *ret)
 {
-	int flags = O_RDWR | O_CREAT | O_CLOEXEC | (d->req->force ? O_TRUNC : O_EXCL);
-	d->fd = open(d->req->output, flags, 0600);
-	if (d->fd < 0)
-		return kx_error_os(errno, d->req->output, "Can't open the dump file");
-	return NULL;
+	if (req->flatten)
+		return kx_dump_sink_open_flattened(ret, req->flat_fd, "STDOUT");
+	return kx_dump_sink_open_file(ret, req->output, req->force);
 }
 
 static struct kx_error *create_writer(struct dump *d)
@@ -80,7 +76,7 @@ static struct kx_error *create_writer(struct dump *d)
 	};
 	_Static_assert(sizeof(p.utsname) == KX_UTSNAME_SIZE, "utsname layout");
 	memcpy(&p.utsname, vm->utsname, sizeof(p.utsname));
-	KX_TRY(kx_dump_writer_create(d->fd, d->req->output, &p, &d->w));
+	KX_TRY(kx_dump_writer_create_sink(&d->sink, &p, &d->w));
 	return kx_dump_writer_write_headers(d->w);
 }
 
@@ -136,7 +132,8 @@ static struct kx_error *write_pages(struct dump *d)
 		}
 	}
 	kx_log_progress_finish(&p);
-	return kx_dump_writer_finish(d->w);
+	KX_TRY(kx_dump_writer_finish(d->w));
+	return kx_dump_sink_finish(&d->sink);
 }
 
 static struct kx_error *dump_init(struct dump *d)
@@ -174,16 +171,15 @@ static struct kx_error *dump_run(struct dump *d)
 	KX_TRY(count_pass(d));
 	if (d->req->dry_run)
 		return NULL;
-	KX_TRY(open_output(d));
+	KX_TRY(kx_dump_open_output(d->req, &d->sink));
+	d->opened = true;
 	struct kx_error *err = create_writer(d);
 	if (!err)
 		err = write_present(d);
 	if (!err)
 		err = write_pages(d);
 	err = mark_incomplete(d, err);
-	struct stat st;
-	if (fstat(d->fd, &st) == 0)
-		d->res->bytes_written = (uint64_t)st.st_size;
+	d->res->bytes_written = kx_dump_sink_size(&d->sink);
 	return err;
 }
 
@@ -191,12 +187,15 @@ struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_reques
 			       struct kx_dump_result *ret)
 {
 	*ret = (struct kx_dump_result){ .max_mapnr = vm->max_mapnr };
-	struct dump d = { .vm = vm, .req = req, .res = ret, .fd = -1 };
+	struct dump d = { .vm = vm, .req = req, .res = ret };
 	struct kx_error *err = dump_run(&d);
 	ret->stats = d.filter.stats;
 	kx_dump_writer_destroy(d.w);
-	if (d.fd >= 0 && close(d.fd) < 0 && !err)
-		err = kx_error_os(errno, req->output, "close");
+	struct kx_error *cerr = d.opened ? kx_dump_sink_close(&d.sink) : NULL;
+	if (err)
+		kx_error_destroy(cerr);
+	else
+		err = cerr;
 	kx_filter_deinit(&d.filter);
 	kx_bitmap_deinit(&d.bm);
 	free(d.page);

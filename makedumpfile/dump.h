@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "compress.h"
+#include "dump_sink.h"
 #include "error.h"
 #include "filter.h"
 
@@ -22,9 +23,15 @@ struct kx_log;
 struct kx_vmcore;
 
 struct kx_dump_request {
-	/** Output file; created 0600, O_EXCL unless @p force. */
+	/** Output file; created 0600, O_EXCL unless @p force. Unused with @p flatten. */
 	const char *output;
 	bool force;
+	/**
+	 * Write a flattened stream (-F) to @p flat_fd instead, which is not
+	 * closed; it ends with the terminator only when the dump succeeds.
+	 */
+	bool flatten;
+	int flat_fd;
 	/** Do everything but create and write the file. */
 	bool dry_run;
 	unsigned int level;
@@ -59,10 +66,17 @@ enum { KX_DUMP_DEFAULT_WINDOW_PFNS = 8 << 20 };
  * Write a kdump-compressed dump of @p vm as @p req asks.
  * @param ret filled as far as the dump got, also on failure.
  * @return NULL; KX_ERROR_NOSPACE when the output filled up or reached
- *         -L (the file is then a readable, INCOMPLETE dump); any error
- *         opening, filtering or writing.
+ *         -L (the file is then a readable, INCOMPLETE dump, unless it is a
+ *         flattened stream); any error opening, filtering or writing.
  */
 struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_request *req,
 			       struct kx_dump_result *ret);
+
+/**
+ * Open the output @p req names: the file (see kx_dump_sink_open_file()) or,
+ * with @p req->flatten, a flattened stream on @p req->flat_fd ("STDOUT").
+ */
+struct kx_error *kx_dump_open_output(const struct kx_dump_request *req,
+				     struct kx_dump_sink *ret);
 
 #endif /* KX_DUMP_H */

@@ -5,11 +5,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "dump_sink.h"
 #include "dump_writer.h"
-#include "io.h"
 
 // A write-back buffer whose contents belong at file offset @file_off.
 struct wbuf {
@@ -19,7 +17,8 @@ struct wbuf {
 };
 
 struct kx_dump_writer {
-	int fd;
+	struct kx_dump_sink *sink;
+	struct kx_dump_sink own_sink; // kx_dump_writer_create(): a file sink on its fd
 	char *path;
 	struct kx_dump_writer_params p; // p.notes points at @notes
 	unsigned char *notes;
@@ -137,17 +136,17 @@ static struct kx_error *setup(struct kx_dump_writer *w)
 	return NULL;
 }
 
-struct kx_error *kx_dump_writer_create(int fd, const char *path,
-				       const struct kx_dump_writer_params *params,
-				       struct kx_dump_writer **ret)
+struct kx_error *kx_dump_writer_create_sink(struct kx_dump_sink *sink,
+					    const struct kx_dump_writer_params *params,
+					    struct kx_dump_writer **ret)
 {
 	struct kx_dump_writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return &kx_enomem;
-	w->fd = fd;
+	w->sink = sink;
 	w->p = *params; // setup() points p.notes at a private copy
 	struct kx_error *err = NULL;
-	if (path && !(w->path = strdup(path)))
+	if (sink->path && !(w->path = strdup(sink->path)))
 		err = &kx_enomem;
 	if (!err)
 		err = setup(w);
@@ -155,6 +154,22 @@ struct kx_error *kx_dump_writer_create(int fd, const char *path,
 		kx_dump_writer_destroy(w);
 		return err;
 	}
+	*ret = w;
+	return NULL;
+}
+
+struct kx_error *kx_dump_writer_create(int fd, const char *path,
+				       const struct kx_dump_writer_params *params,
+				       struct kx_dump_writer **ret)
+{
+	struct kx_dump_sink sink;
+	kx_dump_sink_init_file(&sink, fd, path);
+	struct kx_dump_writer *w;
+	KX_TRY(kx_dump_writer_create_sink(&sink, params, &w));
+	// The writer's own copy of the sink, naming the file as given (or not).
+	w->own_sink = sink;
+	w->own_sink.path = w->path;
+	w->sink = &w->own_sink;
 	*ret = w;
 	return NULL;
 }
@@ -186,7 +201,7 @@ uint64_t kx_dump_writer_pages_added(const struct kx_dump_writer *w)
 static struct kx_error *write_at(struct kx_dump_writer *w, const void *buf, size_t size,
 				 uint64_t off)
 {
-	struct kx_error *err = kx_io_pwrite_full(w->fd, buf, size, off, w->path);
+	struct kx_error *err = kx_dump_sink_write(w->sink, buf, size, off);
 	if (!err)
 		return NULL;
 	if (err != &kx_enomem && err->code == KX_ERROR_OS && err->errnum == EFBIG)
@@ -217,21 +232,14 @@ static struct kx_error *write_zero_block(struct kx_dump_writer *w)
 // bitmap tails and all descriptors then exist even if writing stops early
 // (a descriptor never written reads as offset 0, "incomplete"), and a dump
 // without page data still holds its whole bitmap area.
+// (A flattened stream has no holes: there the bytes come as they are written.)
 static struct kx_error *extend_to_data(struct kx_dump_writer *w)
 {
-	struct stat st;
-	if (fstat(w->fd, &st) < 0)
-		return kx_error_os(errno, w->path, "fstat");
-	if ((uint64_t)st.st_size >= w->layout.offset_data || !S_ISREG(st.st_mode))
-		return NULL;
-	if (ftruncate(w->fd, (off_t)w->layout.offset_data) == 0)
-		return NULL;
-	struct kx_error *err = kx_error_os(errno, w->path, "extending to %llu bytes",
-					   (unsigned long long)w->layout.offset_data);
-	if (err != &kx_enomem && (err->errnum == EFBIG || err->errnum == ENOSPC))
-		err->code = KX_ERROR_NOSPACE;
-	w->failed = true;
-	w->fail_code = err->code;
+	struct kx_error *err = kx_dump_sink_reserve(w->sink, w->layout.offset_data);
+	if (err) {
+		w->failed = true;
+		w->fail_code = err->code;
+	}
 	return err;
 }
 
@@ -353,10 +361,13 @@ struct kx_error *kx_dump_writer_mark_incomplete(struct kx_dump_writer *w)
 	// that failed has one too.
 	KX_CHECK(w->headers_written || w->failed, KX_ERROR_INVALID_ARG,
 		 "%s: no header to mark", name(w));
+	// A stream cannot take back its header (nor does upstream's -F try).
+	if (!kx_dump_sink_can_rewrite(w->sink))
+		return NULL;
 	w->header.status |= KX_DISKDUMP_INCOMPLETE;
 	unsigned char hbuf[KX_DISKDUMP_HEADER_SIZE];
 	kx_diskdump_header_encode(&w->header, hbuf);
-	return kx_io_pwrite_full(w->fd, hbuf, sizeof(hbuf), 0, w->path);
+	return kx_dump_sink_write(w->sink, hbuf, sizeof(hbuf), 0);
 }
 
 bool kx_dump_writer_page_is_zero(const void *page, size_t size)

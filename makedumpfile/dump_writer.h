@@ -78,15 +78,26 @@ struct kx_dump_writer_params {
 	size_t buffer_size;
 };
 
+struct kx_dump_sink;
 struct kx_dump_writer;
 
 /**
  * Check @p params, compute the layout and allocate the buffers and the
- * compressor. No I/O happens. The writer does not own @p fd (opened for
- * writing, ideally O_RDWR|O_CREAT|O_TRUNC, mode 0600); the notes are copied.
- * @param path for error messages; copied; may be NULL.
+ * compressor. No I/O happens. Every write then goes to @p sink (a file
+ * written at offsets or a flattened stream, see dump_sink.h), which the
+ * writer borrows: it must outlive the writer. The notes are copied.
  * @return KX_ERROR_INVALID_ARG naming the bad parameter, KX_ERROR_OVERFLOW
  * for impossible sizes, &kx_enomem.
+ */
+struct kx_error *kx_dump_writer_create_sink(struct kx_dump_sink *sink,
+					    const struct kx_dump_writer_params *params,
+					    struct kx_dump_writer **ret);
+
+/**
+ * kx_dump_writer_create_sink() on a file sink for @p fd, which the writer
+ * does not own (opened for writing, ideally O_RDWR|O_CREAT|O_TRUNC, mode
+ * 0600).
+ * @param path for error messages; copied; may be NULL.
  */
 struct kx_error *kx_dump_writer_create(int fd, const char *path,
 				       const struct kx_dump_writer_params *params,
@@ -131,7 +142,8 @@ struct kx_error *kx_dump_writer_finish(struct kx_dump_writer *w);
 
 /**
  * Rewrite the header with DUMP_DH_COMPRESSED_INCOMPLETE set. Works after
- * a write error: it only overwrites bytes already written.
+ * a write error: it only overwrites bytes already written. Does nothing on
+ * a flattened stream, which cannot rewrite its header.
  */
 struct kx_error *kx_dump_writer_mark_incomplete(struct kx_dump_writer *w);
 

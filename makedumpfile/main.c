@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "dump_elf.h"
+#include "flattened.h"
 #include "log.h"
 #include "options.h"
 #include "vmcore.h"
@@ -86,12 +88,10 @@ static void report(const struct kx_log *log, const struct kx_dump_result *r)
 
 static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 {
-	if (o->mode != KX_MDF_CREATE)
+	if (o->mode != KX_MDF_CREATE && o->mode != KX_MDF_FLATTEN && o->mode != KX_MDF_REARRANGE)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
-				       "this mode (-F, -R, --split, --reassemble, --dump-dmesg, "
+				       "this mode (--split, --reassemble, --dump-dmesg, "
 				       "--mem-usage, -g) is not implemented yet");
-	if (o->elf_output)
-		return kx_error_create(KX_ERROR_UNSUPPORTED, "-E is not implemented yet");
 	if (o->num_threads || o->exclude_vmemmap || o->vmlinux || o->vmcoreinfo || o->config)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
 				       "--num-threads, -e, -x, -i and --config are not implemented yet");
@@ -124,9 +124,12 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 	struct kx_vmcore *vm;
 	KX_TRY(kx_vmcore_open(o->files[0], &vm));
 	warn_vmcore(log, vm);
+	bool flatten = o->mode == KX_MDF_FLATTEN;
 	struct kx_dump_request req = {
-		.output = o->files[1],
+		.output = flatten ? NULL : o->files[1],
 		.force = o->force,
+		.flatten = flatten,
+		.flat_fd = STDOUT_FILENO,
 		.dry_run = o->dry_run,
 		.method = method_of(o, log),
 		.window_pfns = o->cyclic_buffer * 1024 * 8,
@@ -136,8 +139,9 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 	for (size_t i = 0; i < o->nr_levels; i++) {
 		req.level = o->levels[i];
 		kx_error_destroy(err);
-		err = kx_dump_kdump(vm, &req, res);
-		if (!kx_error_is(err, KX_ERROR_NOSPACE) || i + 1 == o->nr_levels)
+		err = o->elf_output ? kx_dump_elf(vm, &req, res) : kx_dump_kdump(vm, &req, res);
+		// A stream already sent cannot be retried.
+		if (!kx_error_is(err, KX_ERROR_NOSPACE) || i + 1 == o->nr_levels || flatten)
 			break;
 		kx_log_msg(log, KX_LOG_COMMON, "Retrying with dump level %u.\n", o->levels[i + 1]);
 		unlink(req.output);
@@ -164,22 +168,43 @@ static struct kx_error *limit_size(uint64_t limit)
 	return NULL;
 }
 
+// -R: the dump file from the flattened stream on standard input.
+static struct kx_error *rearrange(const struct kx_mdf_opts *o, const struct kx_log *log)
+{
+	KX_TRY(kx_flattened_rearrange_to(STDIN_FILENO, "standard input", o->files[0],
+					 o->force, NULL));
+	kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n", o->files[0]);
+	return NULL;
+}
+
+// What a successful dump prints.
+static void dump_done(const struct kx_mdf_opts *o, const struct kx_log *log,
+		      const struct kx_dump_result *res)
+{
+	report(log, res);
+	if (res->unreadable_pages)
+		kx_log_msg(log, KX_LOG_COMMON, "%llu page(s) could not be read from %s "
+			   "and were saved as zeros.\n",
+			   (unsigned long long)res->unreadable_pages, o->files[0]);
+	if (!o->dry_run)
+		kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n",
+			   o->mode == KX_MDF_FLATTEN ? "STDOUT" : o->files[1]);
+}
+
 static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 {
 	struct kx_dump_result res = { 0 };
 	struct kx_error *err = unsupported_mode(o);
-	if (!err)
+	if (!err && o->mode == KX_MDF_REARRANGE) {
+		err = rearrange(o, log);
+	} else if (!err) {
 		err = limit_size(o->size_limit);
-	if (!err)
-		err = create_dump(o, log, &res);
+		if (!err)
+			err = create_dump(o, log, &res);
+		if (!err)
+			dump_done(o, log, &res);
+	}
 	if (!err) {
-		report(log, &res);
-		if (res.unreadable_pages)
-			kx_log_msg(log, KX_LOG_COMMON, "%llu page(s) could not be read from %s "
-				   "and were saved as zeros.\n",
-				   (unsigned long long)res.unreadable_pages, o->files[0]);
-		if (!o->dry_run)
-			kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n", o->files[1]);
 		kx_log_msg(log, KX_LOG_COMMON, "\nmakedumpfile Completed.\n");
 		return EXIT_SUCCESS;
 	}

@@ -73,8 +73,9 @@ sync
 grep -E '^(MemTotal|MemFree|Cached|Shmem|AnonPages|Buffers):' /proc/meminfo |
 	tee /mnt/first-meminfo.txt
 
-echo "kexec -p /vmlinuz --initrd=/initrd.img --append=\"$KX_CAPTURE_APPEND\""
-kx_timed kexec-load kexec -p /vmlinuz --initrd=/initrd.img --append="$KX_CAPTURE_APPEND" ||
+echo "kexec ${KX_KEXEC_ARGS:-}-p /vmlinuz --initrd=/initrd.img --append=\"$KX_CAPTURE_APPEND\""
+# shellcheck disable=SC2086 # KX_KEXEC_ARGS is a word list, like KEXEC_ARGS
+kx_timed kexec-load kexec ${KX_KEXEC_ARGS:-} -p /vmlinuz --initrd=/initrd.img --append="$KX_CAPTURE_APPEND" ||
 	kx_fail "kexec -p failed"
 [ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] || kx_fail "kexec_crash_loaded is not 1"
 kx_mark armed

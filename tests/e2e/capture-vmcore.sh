@@ -19,6 +19,7 @@
 #   --pagecache MIB    file written and read on the ext4 disk (default MEM/16)
 #   --tmpfs MIB        tmpfs data (default MEM/32)
 #   --kexec PATH       kexec to arm the capture kernel with (default Debian's)
+#   --kexec-args ARGS  options before -p ("-c": kexec_load, "-s": kexec_file_load)
 #   --makedumpfile PATH  makedumpfile run in the capture kernel (default Debian's)
 #   --vmcore-dmesg PATH  vmcore-dmesg run in the capture kernel (default Debian's)
 #   --name NAME        cache directory name (default vmcore-<MEM>M-<CPUS>cpu;
@@ -31,7 +32,7 @@ set -u
 
 mem=1024 cpus=1 crashkernel=256M force=no keep=no name= timeout_s=
 hog= pagecache= tmpfs=
-kexec_bin= mdf_bin= vmd_bin=
+kexec_bin= mdf_bin= vmd_bin= kexec_args=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--mem) mem=$2; shift ;;
@@ -41,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--pagecache) pagecache=$2; shift ;;
 	--tmpfs) tmpfs=$2; shift ;;
 	--kexec) kexec_bin=$2; shift ;;
+	--kexec-args) kexec_args=$2; shift ;;
 	--makedumpfile) mdf_bin=$2; shift ;;
 	--vmcore-dmesg) vmd_bin=$2; shift ;;
 	--name) name=$2; shift ;;
@@ -104,7 +106,8 @@ KX_PAGECACHE_MIB=$pagecache
 KX_TMPFS_MIB=$tmpfs
 KX_SAVE_ELF=1
 KX_GUEST_MDF_ARGS='-l -d 31'
-KX_CAPTURE_APPEND='$capture_append'"
+KX_CAPTURE_APPEND='$capture_append'
+KX_KEXEC_ARGS='$kexec_args '"
 e2e_build_kdump_guest "$work" || exit 1
 phase "build initramfs" "$(e2e_secs "$t")"
 e2e_log "initramfs: capture $(du -k "$work/capture.img" | cut -f1) KiB, first kernel $(du -k "$work/initrd.img" | cut -f1) KiB"

@@ -65,7 +65,7 @@ static void test_x86_64_header(void **state)
 	struct kx_sysinfo *si;
 	void *buf;
 	size_t size;
-	const struct kx_crash_header_params params = { 0xffff888000000000, "_text", NULL };
+	const struct kx_crash_header_params params = { 0xffff888000000000, "_text", NULL, NULL };
 	load_root("x86_64-16g", &kx_arch_x86_64, &root, &si);
 	assert_kx_ok(kx_crashdump_header(&root, &kx_arch_x86_64, si, &params, &buf, &size));
 	const uint8_t *b = buf;
@@ -113,7 +113,7 @@ static void test_loongarch64_low_high(void **state)
 	struct kx_sysinfo *si;
 	struct kx_crashdump cd;
 	struct kx_ranges cap;
-	const struct kx_crash_header_params params = { 0x9000000000000000, "_text", NULL };
+	const struct kx_crash_header_params params = { 0x9000000000000000, "_text", NULL, NULL };
 	load_root("loongarch64-low-high", &kx_arch_loongarch64, &root, &si);
 	assert_kx_ok(kx_crashdump_collect(&root, si, &params, &cd));
 	assert_int_equal(cd.nnotes, 5);
@@ -149,7 +149,7 @@ static void test_no_text_no_crash(void **state)
 	struct kx_sysinfo *si;
 	struct kx_crashdump cd;
 	struct kx_ranges cap;
-	const struct kx_crash_header_params params = { 0x9000000000000000, NULL, NULL };
+	const struct kx_crash_header_params params = { 0x9000000000000000, NULL, NULL, NULL };
 	load_root("loongarch64-3a6000-hvisor", &kx_arch_loongarch64, &root, &si);
 	assert_kx_err(kx_crashdump_capture_memory(si, &cap), KX_ERROR_NOT_FOUND,
 		      "Memory for crashkernel is not reserved");

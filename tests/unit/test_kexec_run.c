@@ -46,7 +46,7 @@ static struct kx_error *kxtest_load(const struct kx_load_input *in, struct kx_lo
 	KX_TRY(ops->add_buffer(out, &k, &kbase));
 	ops->set_entry(out, kbase + kx_get_le64((const char *)in->kernel + 8));
 	if (in->crash) {
-		static const struct kx_crash_header_params p = { 0xffff888000000000, "_text", NULL };
+		static const struct kx_crash_header_params p = { 0xffff888000000000, "_text", NULL, NULL };
 		void *hdr;
 		size_t size;
 		KX_TRY(ops->crash_header(out, &p, &hdr, &size));
