@@ -152,12 +152,29 @@ _e2e_mod_order() {
 	done
 }
 
+# _e2e_locked FN: runs FN holding the cache's fetch lock, so that tests run
+# in parallel by make -j never download or extract into the same directory
+# at once (fd 8; capture-vmcore.sh holds fd 9).
+_e2e_locked() {
+	mkdir -p "$E2E_CACHE" || return 1
+	exec 8>"$E2E_CACHE/.lock-fetch"
+	flock 8
+	"$1"
+	_e2e_rc=$?
+	flock -u 8
+	exec 8>&-
+	return $_e2e_rc
+}
+
+e2e_fetch_kernel() { _e2e_locked _e2e_fetch_kernel_unlocked; }
+e2e_fetch_debian_tools() { _e2e_locked _e2e_fetch_debian_tools_unlocked; }
+
 # e2e_fetch_kernel: downloads Debian's kernel package (once) and extracts
 # vmlinuz, config, System.map (a placeholder in Debian: the real map is in
 # the -dbg package), the modules in $E2E_MODULES and their dependencies.
 # Sets E2E_KVER and E2E_KDIR ($E2E_KDIR/vmlinuz, config, modules/*.ko,
 # modules.order = load order).
-e2e_fetch_kernel() {
+_e2e_fetch_kernel_unlocked() {
 	E2E_KVER=$(e2e_kernel_version) || return 1
 	E2E_KDIR=$E2E_CACHE/kernel/$E2E_KVER
 	if [ -f "$E2E_KDIR/.complete" ] && [ "$(cat "$E2E_KDIR/.complete")" = "$E2E_MODULES" ]; then
@@ -189,7 +206,7 @@ e2e_fetch_kernel() {
 # e2e_fetch_debian_tools: Debian's kexec-tools and makedumpfile, taken out
 # of their .debs (never installed: kexec-tools would arm kexec at boot).
 # Sets E2E_DEBIAN_KEXEC, E2E_DEBIAN_MAKEDUMPFILE, E2E_DEBIAN_VMCORE_DMESG.
-e2e_fetch_debian_tools() {
+_e2e_fetch_debian_tools_unlocked() {
 	_e2e_td=$E2E_CACHE/debian-tools
 	E2E_DEBIAN_KEXEC=$_e2e_td/root/sbin/kexec
 	E2E_DEBIAN_VMCORE_DMESG=$_e2e_td/root/sbin/vmcore-dmesg
