@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "dmesg.h"
 #include "dump.h"
 #include "dump_elf.h"
 #include "flattened.h"
@@ -88,10 +89,11 @@ static void report(const struct kx_log *log, const struct kx_dump_result *r)
 
 static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 {
-	if (o->mode != KX_MDF_CREATE && o->mode != KX_MDF_FLATTEN && o->mode != KX_MDF_REARRANGE)
+	if (o->mode != KX_MDF_CREATE && o->mode != KX_MDF_FLATTEN &&
+	    o->mode != KX_MDF_REARRANGE && o->mode != KX_MDF_DUMP_DMESG)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
-				       "this mode (--split, --reassemble, --dump-dmesg, "
-				       "--mem-usage, -g) is not implemented yet");
+				       "this mode (--split, --reassemble, --mem-usage, -g) "
+				       "is not implemented yet");
 	if (o->num_threads || o->exclude_vmemmap || o->vmlinux || o->vmcoreinfo || o->config)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
 				       "--num-threads, -e, -x, -i and --config are not implemented yet");
@@ -191,12 +193,25 @@ static void dump_done(const struct kx_mdf_opts *o, const struct kx_log *log,
 			   o->mode == KX_MDF_FLATTEN ? "STDOUT" : o->files[1]);
 }
 
+static struct kx_error *dump_dmesg(const struct kx_mdf_opts *o, const struct kx_log *log)
+{
+	struct kx_vmcore *vm;
+	KX_TRY(kx_vmcore_open(o->files[0], &vm));
+	struct kx_error *err = kx_mdf_dump_dmesg(vm, o->files[1], o->force);
+	kx_vmcore_destroy(vm);
+	if (!err)
+		kx_log_msg(log, KX_LOG_COMMON, "\nThe dmesg log is saved to %s.\n", o->files[1]);
+	return err;
+}
+
 static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 {
 	struct kx_dump_result res = { 0 };
 	struct kx_error *err = unsupported_mode(o);
 	if (!err && o->mode == KX_MDF_REARRANGE) {
 		err = rearrange(o, log);
+	} else if (!err && o->mode == KX_MDF_DUMP_DMESG) {
+		err = dump_dmesg(o, log);
 	} else if (!err) {
 		err = limit_size(o->size_limit);
 		if (!err)
