@@ -9,6 +9,7 @@
 
 #include "arch.h"
 #include "byteorder.h"
+#include "crash_x86_64.h"
 #include "crashdump.h"
 #include "root.h"
 #include "sysinfo.h"
@@ -83,6 +84,30 @@ static void test_x86_64_header(void **state)
 	// Phys_base as makedumpfile derives it: paddr - (vaddr - __START_KERNEL_map).
 	assert_int_equal((int64_t)(0x1d600000 - (0xffffffffae800000 - kx_arch_x86_64.kernel_map_base)),
 			 -0x11200000);
+	free(buf);
+	kx_sysinfo_destroy(si);
+	kx_root_deinit(&root);
+}
+
+// The x86_64 loader's parameters: only System RAM becomes PT_LOADs (a
+// reserved window once made a 1 GiB guest's /proc/vmcore 13 GiB), and the
+// kernel image runs to _end when kallsyms has it.
+static void test_x86_64_loader_params(void **state)
+{
+	(void)state;
+	struct kx_root root;
+	struct kx_sysinfo *si;
+	void *buf;
+	size_t size;
+	load_root("x86_64-16g", &kx_arch_x86_64, &root, &si);
+	struct kx_crash_header_params p = kx_x86_64_crash_header_params(&root);
+	assert_null(p.extra_ranges);
+	assert_string_equal(p.end_symbol, "_end");
+	assert_kx_ok(kx_crashdump_header(&root, &kx_arch_x86_64, si, &p, &buf, &size));
+	assert_int_equal(kx_get_le16((const uint8_t *)buf + 56), KX_ARRAY_SIZE(x86_want));
+	// The RAM PT_LOADs are exactly those of the RAM-only header.
+	for (size_t i = 6; i < KX_ARRAY_SIZE(x86_want); i++)
+		check_phdr(buf, i, &x86_want[i]);
 	free(buf);
 	kx_sysinfo_destroy(si);
 	kx_root_deinit(&root);
@@ -172,6 +197,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_x86_64_header),
+		cmocka_unit_test(test_x86_64_loader_params),
 		cmocka_unit_test(test_x86_64_extra_ranges),
 		cmocka_unit_test(test_loongarch64_low_high),
 		cmocka_unit_test(test_no_text_no_crash),
