@@ -40,6 +40,7 @@ static void usage(FILE *out)
 		" -D                debug messages\n"
 		" --message-level N 1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)\n"
 		" --cyclic-buffer KiB, --num-threads N, --non-mmap, --dry-run, --show-stats\n"
+		" --dump-dmesg      write the dead kernel's log: makedumpfile --dump-dmesg VMCORE LOGFILE\n"
 		" --check-params    only check the command line\n"
 		" -h, --help        print this help and exit\n"
 		" -v                print the version and exit\n");
