@@ -9,7 +9,9 @@
 # (realistic classes in the first 64 MiB; the rest filled with varied,
 # compressible data). A real vmcore captured by tests/e2e/capture-vmcore.sh
 # is the better input: pass it. Needs /usr/bin/time and Debian's
-# makedumpfile (apt-get install time makedumpfile).
+# makedumpfile (apt-get install time makedumpfile). Each case also runs with
+# --num-threads KX_BENCH_THREADS (default: the number of cores) and checks
+# the output is the same bytes.
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KX_BUILDDIR:-$SRC/_build/check}
@@ -38,16 +40,21 @@ run() { # run NAME PROGRAM OPTS... -> "seconds maxrss_kib size"
 	echo "$(cat "$WORK/time") $(stat -c %s "$WORK/$name.dump" 2>/dev/null || echo 0)"
 }
 
-printf '%-12s %10s %10s %7s %10s %10s %14s %14s %s\n' options "ours s" "theirs s" speedup \
-	"ours KiB" "theirs KiB" "ours bytes" "theirs bytes" same
+THREADS=${KX_BENCH_THREADS:-$(nproc)}
+printf '%-12s %9s %9s %9s %7s %9s %9s %10s %10s %s\n' options "ours s" "ours ${THREADS}t" \
+	"theirs s" speedup "${THREADS}t/1t" "ours KiB" "theirs KiB" "ours bytes" same
 for comp in -l -c -z; do
 	for level in 0 1 31; do
 		read -r ot orss osz <<<"$(run ours "$OURS" $comp -d $level)"
 		read -r tt trss tsz <<<"$(run theirs "$THEIRS" $comp -d $level)"
 		same=$(cmp -s "$WORK/ours.dump" "$WORK/theirs.dump" && echo identical || echo differ)
-		printf '%-12s %10s %10s %7s %10s %10s %14s %14s %s\n' "$comp -d $level" "$ot" "$tt" \
-			"$(awk -v a="$ot" -v b="$tt" 'BEGIN { printf "%.2fx", b / a }')" \
-			"$orss" "$trss" "$osz" "$tsz" "$same"
+		read -r mt _ _ <<<"$(run mt "$OURS" $comp -d $level --num-threads "$THREADS")"
+		cmp -s "$WORK/ours.dump" "$WORK/mt.dump" || same="$same, threaded output DIFFERS"
+		printf '%-12s %9s %9s %9s %7s %9s %9s %10s %10s %s\n' "$comp -d $level" "$ot" "$mt" \
+			"$tt" "$(awk -v a="$ot" -v b="$tt" 'BEGIN { printf "%.2fx", b / a }')" \
+			"$(awk -v a="$ot" -v b="$mt" 'BEGIN { printf "%.2fx", a / b }')" \
+			"$orss" "$trss" "$osz" "$same"
 	done
 done
+echo "speedup: Debian's time / ours single-threaded; ${THREADS}t/1t: ours single-threaded / ours with --num-threads $THREADS."
 echo "(Debian's makedumpfile 1.7.2 has no zstd: its -z dumps are uncompressed.)"

@@ -9,6 +9,7 @@
 #include "dump.h"
 #include "dump_writer.h"
 #include "log.h"
+#include "pipeline.h"
 #include "vmcore.h"
 #include "vmcoreinfo.h"
 
@@ -17,13 +18,22 @@ struct dump {
 	const struct kx_dump_request *req;
 	struct kx_dump_result *res;
 	struct kx_filter filter;
-	struct kx_bitmap bm;
+	// bm: the 2nd bitmap of a window; present: the 1st.
+	struct kx_bitmap bm, present;
 	uint64_t window;
 	struct kx_dump_sink sink;
 	bool opened;
 	struct kx_dump_writer *w;
-	uint8_t *page;
+	struct kx_pipeline *pipe;
+	struct kx_log_progress progress;
+	uint64_t done;
 };
+
+// One window covers all memory: pass 1's 2nd bitmap is still in bm.
+static bool single_window(const struct dump *d)
+{
+	return d->window >= d->vm->max_mapnr;
+}
 
 static uint64_t window_len(const struct dump *d, uint64_t start)
 {
@@ -37,9 +47,9 @@ static struct kx_error *count_pass(struct dump *d)
 	struct kx_log_progress p;
 	kx_log_progress_init(&p, d->req->log, "Excluding unnecessary pages");
 	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
-		kx_bitmap_reset(&d->bm, start, window_len(d, start));
-		kx_filter_present(&d->filter, &d->bm);
-		d->res->present += kx_bitmap_count(&d->bm);
+		kx_bitmap_reset(&d->present, start, window_len(d, start));
+		kx_filter_present(&d->filter, &d->present);
+		d->res->present += kx_bitmap_count(&d->present);
 		kx_bitmap_reset(&d->bm, start, window_len(d, start));
 		KX_TRY(kx_filter_window(&d->filter, &d->bm, true));
 		d->res->dumpable += kx_bitmap_count(&d->bm);
@@ -84,54 +94,71 @@ static struct kx_error *create_writer(struct dump *d)
 static struct kx_error *write_present(struct dump *d)
 {
 	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
-		kx_bitmap_reset(&d->bm, start, window_len(d, start));
-		kx_filter_present(&d->filter, &d->bm);
-		KX_TRY(kx_dump_writer_write_bitmap(d->w, 1, start / 8, d->bm.bits,
-						   kx_bitmap_bytes(&d->bm)));
+		kx_bitmap_reset(&d->present, start, window_len(d, start));
+		kx_filter_present(&d->filter, &d->present);
+		KX_TRY(kx_dump_writer_write_bitmap(d->w, 1, start / 8, d->present.bits,
+						   kx_bitmap_bytes(&d->present)));
 	}
 	return NULL;
 }
 
-static struct kx_error *write_page(struct dump *d, uint64_t pfn)
+// An unreadable page leaves the dump: crash then says "page excluded"
+// rather than showing zeros that were never in memory. Its window is the
+// current one: write_pages() drains the pipeline before moving on.
+static struct kx_error *drop_page(struct dump *d, uint64_t pfn)
 {
-	struct kx_error *err = kx_vmcore_read_page(d->vm, pfn, d->page);
-	if (kx_error_is(err, KX_ERROR_OS)) {
-		// /proc/vmcore can fail single pages (EIO on poisoned or
-		// unreachable memory): keep going and say how many.
-		kx_error_destroy(err);
-		err = NULL;
-		d->res->unreadable_pages++;
-		memset(d->page, 0, d->vm->page_size);
-	}
-	KX_TRY(err);
-	if ((d->req->level & KX_DL_ZERO) &&
-	    kx_dump_writer_page_is_zero(d->page, d->vm->page_size)) {
+	uint64_t i = pfn - d->bm.start;
+	d->bm.bits[i / 8] &= (uint8_t)~(1u << (i % 8));
+	d->res->unreadable_pages++;
+	return kx_dump_writer_drop_page(d->w, pfn, d->bm.bits[i / 8]);
+}
+
+// The pipeline hands pages back in pfn order: store each.
+static struct kx_error *store_page(void *arg, const struct kx_pipeline_page *pg)
+{
+	struct dump *d = arg;
+	kx_log_progress_update(&d->progress, ++d->done, d->res->dumpable);
+	if (pg->unreadable)
+		return drop_page(d, pg->pfn);
+	if (pg->zero) {
 		d->res->zero_pages++;
 		return kx_dump_writer_add_zero_page(d->w);
 	}
-	return kx_dump_writer_add_page(d->w, d->page);
+	return kx_dump_writer_add_stored(d->w, pg->data, pg->size, pg->flags);
+}
+
+static struct kx_error *start_pipeline(struct dump *d)
+{
+	struct kx_pipeline_params pp = {
+		.vm = d->vm,
+		.method = d->req->method,
+		.detect_zero = d->req->level & KX_DL_ZERO,
+		.threads = d->req->threads,
+		.use_mmap = !d->req->no_mmap,
+	};
+	return kx_pipeline_create(&pp, store_page, d, &d->pipe);
 }
 
 // Pass 2: each window's 2nd bitmap, then its pages, in pfn order.
 static struct kx_error *write_pages(struct dump *d)
 {
-	struct kx_log_progress p;
-	kx_log_progress_init(&p, d->req->log, "Copying data");
+	KX_TRY(start_pipeline(d));
+	kx_log_progress_init(&d->progress, d->req->log, "Copying data");
 	kx_filter_rewind(&d->filter);
-	uint64_t done = 0;
 	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
-		kx_bitmap_reset(&d->bm, start, window_len(d, start));
-		KX_TRY(kx_filter_window(&d->filter, &d->bm, false));
+		if (!single_window(d)) {
+			kx_bitmap_reset(&d->bm, start, window_len(d, start));
+			KX_TRY(kx_filter_window(&d->filter, &d->bm, false));
+		}
 		KX_TRY(kx_dump_writer_write_bitmap(d->w, 2, start / 8, d->bm.bits,
 						   kx_bitmap_bytes(&d->bm)));
 		uint64_t end = start + d->bm.nr_bits;
 		for (uint64_t pfn = kx_bitmap_next_set(&d->bm, start); pfn < end;
-		     pfn = kx_bitmap_next_set(&d->bm, pfn + 1)) {
-			KX_TRY(write_page(d, pfn));
-			kx_log_progress_update(&p, ++done, d->res->dumpable);
-		}
+		     pfn = kx_bitmap_next_set(&d->bm, pfn + 1))
+			KX_TRY(kx_pipeline_push(d->pipe, pfn));
+		KX_TRY(kx_pipeline_flush(d->pipe));
 	}
-	kx_log_progress_finish(&p);
+	kx_log_progress_finish(&d->progress);
 	KX_TRY(kx_dump_writer_finish(d->w));
 	return kx_dump_sink_finish(&d->sink);
 }
@@ -145,9 +172,7 @@ static struct kx_error *dump_init(struct dump *d)
 	if (d->window > d->vm->max_mapnr)
 		d->window = (d->vm->max_mapnr + 7) / 8 * 8;
 	KX_TRY(kx_bitmap_init(&d->bm, d->window));
-	d->page = malloc(d->vm->page_size);
-	if (!d->page)
-		return &kx_enomem;
+	KX_TRY(kx_bitmap_init(&d->present, d->window));
 	return kx_filter_init(&d->filter, d->vm, d->req->level);
 }
 
@@ -190,6 +215,7 @@ struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_reques
 	struct dump d = { .vm = vm, .req = req, .res = ret };
 	struct kx_error *err = dump_run(&d);
 	ret->stats = d.filter.stats;
+	kx_pipeline_destroy(d.pipe);
 	kx_dump_writer_destroy(d.w);
 	struct kx_error *cerr = d.opened ? kx_dump_sink_close(&d.sink) : NULL;
 	if (err)
@@ -198,6 +224,6 @@ struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_reques
 		err = cerr;
 	kx_filter_deinit(&d.filter);
 	kx_bitmap_deinit(&d.bm);
-	free(d.page);
+	kx_bitmap_deinit(&d.present);
 	return err;
 }

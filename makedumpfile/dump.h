@@ -5,8 +5,11 @@
  *
  * Pass 1 filters every window of pfns to count the pages the dump will hold,
  * which fixes where page data begins. Pass 2 writes the 1st bitmap, then per
- * window the 2nd bitmap and that window's pages. Memory stays bounded by the
- * window size, whatever the size of the vmcore.
+ * window the 2nd bitmap and that window's pages, read and compressed by the
+ * page pipeline (pipeline.h) on req->threads threads. When one window covers
+ * all memory (up to 32 GiB of 4 KiB pages by default) pass 2 reuses pass 1's
+ * bitmap instead of filtering again. Memory stays bounded by the window size
+ * and the pipeline's ring, whatever the size of the vmcore.
  */
 #ifndef KX_DUMP_H
 #define KX_DUMP_H
@@ -40,6 +43,10 @@ struct kx_dump_request {
 	uint64_t window_pfns;
 	/** Stop writing at this many bytes (-L) and mark the dump incomplete; 0 = none. */
 	uint64_t size_limit;
+	/** Compression threads (--num-threads); 0 = compress in the calling thread. */
+	unsigned int threads;
+	/** Read the vmcore instead of mapping it (--non-mmap). */
+	bool no_mmap;
 	/** Progress and messages; may be NULL. */
 	const struct kx_log *log;
 };
@@ -51,7 +58,11 @@ struct kx_dump_result {
 	/** Pages the dump holds (set in the 2nd bitmap), zero pages included. */
 	uint64_t dumpable;
 	uint64_t zero_pages;
-	/** Pages /proc/vmcore failed to read: stored as zeros and counted. */
+	/**
+	 * Pages /proc/vmcore failed to read (EIO). A kdump-compressed dump
+	 * leaves them out (their 2nd-bitmap bit cleared, so readers report
+	 * them excluded); an ELF dump stores zeros.
+	 */
 	uint64_t unreadable_pages;
 	uint64_t bytes_written;
 	struct kx_filter_stats stats;

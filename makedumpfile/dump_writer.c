@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,8 @@ struct kx_dump_writer {
 	struct wbuf desc, data;
 	struct kx_diskdump_page_desc pd_zero;
 	uint64_t added;
+	/** Counted pages that were dropped instead (their bit cleared). */
+	uint64_t dropped;
 	bool headers_written;
 	// After a failed write: the class of that error, repeated on later calls.
 	enum kx_error_code fail_code;
@@ -303,7 +306,7 @@ static struct kx_error *flush(struct kx_dump_writer *w)
 static struct kx_error *make_room(struct kx_dump_writer *w, size_t size)
 {
 	KX_TRY(check_usable(w));
-	KX_CHECK(w->added < w->layout.num_dumpable, KX_ERROR_INVALID_ARG,
+	KX_CHECK(w->added + w->dropped < w->layout.num_dumpable, KX_ERROR_INVALID_ARG,
 		 "%s: more pages than the %llu counted as dumpable", name(w),
 		 (unsigned long long)w->layout.num_dumpable);
 	if (w->desc.size + KX_DISKDUMP_PAGE_DESC_SIZE > w->desc.cap ||
@@ -328,12 +331,11 @@ struct kx_error *kx_dump_writer_add_zero_page(struct kx_dump_writer *w)
 	return NULL;
 }
 
-struct kx_error *kx_dump_writer_add_page(struct kx_dump_writer *w, const void *page)
+struct kx_error *kx_dump_writer_add_stored(struct kx_dump_writer *w, const void *data,
+					   uint32_t size, uint32_t flags)
 {
-	const void *data;
-	uint32_t size, flags;
-	KX_TRY(check_usable(w));
-	KX_TRY(kx_compressor_compress(w->comp, page, &data, &size, &flags));
+	KX_CHECK(size && size <= w->p.block_size, KX_ERROR_INVALID_ARG,
+		 "%s: a stored page of %" PRIu32 " bytes", name(w), size);
 	KX_TRY(make_room(w, size));
 	uint64_t off = w->data.file_off + w->data.size;
 	KX_CHECK(off <= (uint64_t)INT64_MAX - size, KX_ERROR_OVERFLOW,
@@ -345,13 +347,35 @@ struct kx_error *kx_dump_writer_add_page(struct kx_dump_writer *w, const void *p
 	return NULL;
 }
 
+struct kx_error *kx_dump_writer_drop_page(struct kx_dump_writer *w, uint64_t pfn,
+					  uint8_t bitmap_byte)
+{
+	KX_TRY(check_usable(w));
+	KX_CHECK(w->added + w->dropped < w->layout.num_dumpable, KX_ERROR_INVALID_ARG,
+		 "%s: more pages than the %llu counted as dumpable", name(w),
+		 (unsigned long long)w->layout.num_dumpable);
+	KX_TRY(kx_dump_writer_write_bitmap(w, 2, pfn / 8, &bitmap_byte, 1));
+	w->dropped++;
+	return NULL;
+}
+
+struct kx_error *kx_dump_writer_add_page(struct kx_dump_writer *w, const void *page)
+{
+	const void *data;
+	uint32_t size, flags;
+	KX_TRY(check_usable(w));
+	KX_TRY(kx_compressor_compress(w->comp, page, &data, &size, &flags));
+	return kx_dump_writer_add_stored(w, data, size, flags);
+}
+
 struct kx_error *kx_dump_writer_finish(struct kx_dump_writer *w)
 {
 	KX_TRY(check_usable(w));
 	KX_TRY(flush(w));
-	KX_CHECK(w->added == w->layout.num_dumpable, KX_ERROR_INVALID_ARG,
-		 "%s: %llu pages written but %llu were counted as dumpable", name(w),
-		 (unsigned long long)w->added, (unsigned long long)w->layout.num_dumpable);
+	KX_CHECK(w->added + w->dropped == w->layout.num_dumpable, KX_ERROR_INVALID_ARG,
+		 "%s: %llu pages written and %llu dropped but %llu were counted as dumpable",
+		 name(w), (unsigned long long)w->added, (unsigned long long)w->dropped,
+		 (unsigned long long)w->layout.num_dumpable);
 	return NULL;
 }
 

@@ -16,7 +16,8 @@
  * 3. kx_dump_writer_write_bitmap() writes either bitmap piece by piece at
  *    any byte offset within it, so bitmaps can be built in cycles;
  * 4. for every set bit of the 2nd bitmap in ascending pfn order, exactly
- *    one of kx_dump_writer_add_zero_page() or kx_dump_writer_add_page();
+ *    one of kx_dump_writer_add_zero_page(), kx_dump_writer_add_page(),
+ *    kx_dump_writer_add_stored() or kx_dump_writer_drop_page();
  * 5. kx_dump_writer_finish() flushes and checks the descriptor count.
  *
  * Descriptors and page data go through two write-back buffers of
@@ -133,6 +134,25 @@ struct kx_error *kx_dump_writer_add_zero_page(struct kx_dump_writer *w);
  * write_headers; KX_ERROR_NOSPACE / KX_ERROR_OS from a flush.
  */
 struct kx_error *kx_dump_writer_add_page(struct kx_dump_writer *w, const void *page);
+
+/**
+ * Add the next dumpable page as already stored: @p size bytes (at most
+ * block_size) of @p data, compressed as page flags @p flags say (0: raw).
+ * This is how pages compressed on other threads come in.
+ * @return as kx_dump_writer_add_page().
+ */
+struct kx_error *kx_dump_writer_add_stored(struct kx_dump_writer *w, const void *data,
+					   uint32_t size, uint32_t flags);
+
+/**
+ * Leave the next dumpable page, @p pfn, out after all: it could not be read.
+ * Rewrites its byte of the 2nd bitmap as @p bitmap_byte (the caller's
+ * window byte with the page's bit cleared), so readers see it as excluded
+ * rather than as data, and writes no descriptor for it. The descriptor area
+ * keeps the room counted for it, unused.
+ */
+struct kx_error *kx_dump_writer_drop_page(struct kx_dump_writer *w, uint64_t pfn,
+					  uint8_t bitmap_byte);
 
 /**
  * Flush both buffers and check that exactly num_dumpable pages were added

@@ -95,9 +95,9 @@ static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
 				       "this mode (--split, --reassemble, --mem-usage, -g) "
 				       "is not implemented yet");
-	if (o->num_threads || o->exclude_vmemmap || o->vmlinux || o->vmcoreinfo || o->config)
+	if (o->exclude_vmemmap || o->vmlinux || o->vmcoreinfo || o->config)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
-				       "--num-threads, -e, -x, -i and --config are not implemented yet");
+				       "-e, -x, -i and --config are not implemented yet");
 	return NULL;
 }
 
@@ -136,6 +136,8 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		.dry_run = o->dry_run,
 		.method = method_of(o, log),
 		.window_pfns = o->cyclic_buffer * 1024 * 8,
+		.threads = o->num_threads,
+		.no_mmap = o->non_mmap,
 		.log = log,
 	};
 	struct kx_error *err = NULL;
@@ -187,8 +189,8 @@ static void dump_done(const struct kx_mdf_opts *o, const struct kx_log *log,
 	report(log, res);
 	if (res->unreadable_pages)
 		kx_log_msg(log, KX_LOG_COMMON, "%llu page(s) could not be read from %s "
-			   "and were saved as zeros.\n",
-			   (unsigned long long)res->unreadable_pages, o->files[0]);
+			   "and were %s.\n", (unsigned long long)res->unreadable_pages,
+			   o->files[0], o->elf_output ? "saved as zeros" : "left out of the dump");
 	if (!o->dry_run)
 		kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n",
 			   o->mode == KX_MDF_FLATTEN ? "STDOUT" : o->files[1]);

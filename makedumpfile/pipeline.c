@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Batches of pages through worker threads, emitted in order: see pipeline.h.
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump_writer.h"
+#include "page_reader.h"
+#include "pipeline.h"
+#include "vmcore.h"
+
+// A batch goes FREE -> (filled by the caller) QUEUED -> BUSY (a worker)
+// -> DONE -> emitted by the caller -> FREE.
+enum batch_state { BATCH_FREE, BATCH_QUEUED, BATCH_BUSY, BATCH_DONE };
+
+struct batch {
+	enum batch_state state;
+	unsigned int n;       // pfns pushed
+	unsigned int n_done;  // pages processed: n, or fewer after an error
+	uint64_t *pfns;
+	struct kx_pipeline_page *pages;
+	uint8_t *data;        // page_size bytes of room per page
+	struct kx_error *err;
+};
+
+struct worker {
+	struct kx_pipeline *p;
+	struct kx_page_reader *reader;
+	struct kx_compressor *comp;
+	pthread_t thread;
+	bool started;
+};
+
+struct kx_pipeline {
+	struct kx_pipeline_params params;
+	kx_pipeline_emit_fn *emit;
+	void *arg;
+	uint64_t page_size;
+	unsigned int batch_pages, nbatches, nworkers;
+	struct batch *batches;
+	struct worker *workers;
+	// Batch sequence numbers: being filled, next for a worker, next to emit.
+	uint64_t fill, take, out;
+	pthread_mutex_t lock;
+	pthread_cond_t work_cv, done_cv;
+	bool stop, failed;
+};
+
+static struct batch *slot(struct kx_pipeline *p, uint64_t seq)
+{
+	return &p->batches[seq % p->nbatches];
+}
+
+static struct kx_error *process_page(struct worker *w, struct batch *b, unsigned int i)
+{
+	const struct kx_pipeline *p = w->p;
+	struct kx_pipeline_page *pg = &b->pages[i];
+	*pg = (struct kx_pipeline_page){ .pfn = b->pfns[i] };
+	const void *src;
+	struct kx_error *err = kx_page_reader_get(w->reader, pg->pfn, &src);
+	if (kx_error_catch(&err, KX_ERROR_OS)) {
+		// /proc/vmcore can fail single pages (EIO on poisoned or
+		// unreachable memory): the writer decides, the dump goes on.
+		pg->unreadable = true;
+		return NULL;
+	}
+	KX_TRY(err);
+	if (p->params.detect_zero && kx_dump_writer_page_is_zero(src, p->page_size)) {
+		pg->zero = true;
+		return NULL;
+	}
+	const void *data;
+	KX_TRY(kx_compressor_compress(w->comp, src, &data, &pg->size, &pg->flags));
+	uint8_t *dst = b->data + (size_t)i * p->page_size;
+	memcpy(dst, data, pg->size);
+	pg->data = dst;
+	return NULL;
+}
+
+static void process_batch(struct worker *w, struct batch *b)
+{
+	for (b->n_done = 0; b->n_done < b->n; b->n_done++) {
+		b->err = process_page(w, b, b->n_done);
+		if (b->err)
+			break;
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct kx_pipeline *p = w->p;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->stop && p->take == p->fill)
+			pthread_cond_wait(&p->work_cv, &p->lock);
+		if (p->stop)
+			break;
+		struct batch *b = slot(p, p->take++);
+		b->state = BATCH_BUSY;
+		pthread_mutex_unlock(&p->lock);
+		process_batch(w, b);
+		pthread_mutex_lock(&p->lock);
+		b->state = BATCH_DONE;
+		pthread_cond_signal(&p->done_cv);  // only the caller waits for it
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+// Hand the batch being filled to the workers, or process it right here.
+static void submit(struct kx_pipeline *p)
+{
+	struct batch *b = slot(p, p->fill);
+	if (!p->params.threads) {
+		process_batch(&p->workers[0], b);
+		b->state = BATCH_DONE;
+		p->fill++;
+		p->take++;
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	b->state = BATCH_QUEUED;
+	p->fill++;
+	pthread_cond_signal(&p->work_cv);
+	pthread_mutex_unlock(&p->lock);
+}
+
+// Emit the oldest submitted batch; when it is not done yet, wait for it if
+// @wait, else return with *emitted false.
+static struct kx_error *emit_oldest(struct kx_pipeline *p, bool wait, bool *emitted)
+{
+	struct batch *b = slot(p, p->out);
+	*emitted = false;
+	pthread_mutex_lock(&p->lock);
+	while (b->state != BATCH_DONE && wait)
+		pthread_cond_wait(&p->done_cv, &p->lock);
+	bool done = b->state == BATCH_DONE;
+	pthread_mutex_unlock(&p->lock);
+	if (!done)
+		return NULL;
+	struct kx_error *err = NULL;
+	for (unsigned int i = 0; i < b->n_done && !err; i++)
+		err = p->emit(p->arg, &b->pages[i]);
+	if (!err) {
+		err = b->err;
+		b->err = NULL;
+	}
+	b->state = BATCH_FREE;
+	b->n = b->n_done = 0;
+	p->out++;
+	*emitted = true;
+	return err;
+}
+
+// Emit done batches without waiting, so the writer keeps pace.
+static struct kx_error *emit_ready(struct kx_pipeline *p)
+{
+	bool emitted = true;
+	while (p->out < p->fill && emitted)
+		KX_TRY(emit_oldest(p, false, &emitted));
+	return NULL;
+}
+
+static struct kx_error *stopped(struct kx_pipeline *p, struct kx_error *err)
+{
+	if (err)
+		p->failed = true;
+	return err;
+}
+
+struct kx_error *kx_pipeline_push(struct kx_pipeline *p, uint64_t pfn)
+{
+	KX_CHECK(!p->failed, KX_ERROR_INVALID_ARG, "the page pipeline stopped after an error");
+	bool emitted;
+	// The ring is full: the slot to fill is still in flight.
+	while (p->fill - p->out >= p->nbatches)
+		KX_TRY(stopped(p, emit_oldest(p, true, &emitted)));
+	struct batch *b = slot(p, p->fill);
+	b->pfns[b->n++] = pfn;
+	if (b->n < p->batch_pages)
+		return NULL;
+	submit(p);
+	return stopped(p, emit_ready(p));
+}
+
+struct kx_error *kx_pipeline_flush(struct kx_pipeline *p)
+{
+	KX_CHECK(!p->failed, KX_ERROR_INVALID_ARG, "the page pipeline stopped after an error");
+	if (slot(p, p->fill)->n && p->fill - p->out < p->nbatches)
+		submit(p);
+	bool emitted;
+	while (p->out < p->fill)
+		KX_TRY(stopped(p, emit_oldest(p, true, &emitted)));
+	return NULL;
+}
+
+static struct kx_error *alloc_batches(struct kx_pipeline *p)
+{
+	p->batches = calloc(p->nbatches, sizeof(*p->batches));
+	if (!p->batches)
+		return &kx_enomem;
+	for (unsigned int i = 0; i < p->nbatches; i++) {
+		struct batch *b = &p->batches[i];
+		b->pfns = calloc(p->batch_pages, sizeof(*b->pfns));
+		b->pages = calloc(p->batch_pages, sizeof(*b->pages));
+		b->data = malloc((size_t)p->batch_pages * p->page_size);
+		if (!b->pfns || !b->pages || !b->data)
+			return &kx_enomem;
+	}
+	return NULL;
+}
+
+static struct kx_error *start_workers(struct kx_pipeline *p)
+{
+	p->workers = calloc(p->nworkers, sizeof(*p->workers));
+	if (!p->workers)
+		return &kx_enomem;
+	for (unsigned int i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		w->p = p;
+		KX_TRY(kx_page_reader_create(p->params.vm, p->params.use_mmap, &w->reader));
+		KX_TRY(kx_compressor_create(p->params.method, (uint32_t)p->page_size, &w->comp));
+	}
+	for (unsigned int i = 0; p->params.threads && i < p->nworkers; i++) {
+		int e = pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]);
+		if (e)
+			return kx_error_os(e, NULL, "starting compression thread %u", i + 1);
+		p->workers[i].started = true;
+	}
+	return NULL;
+}
+
+struct kx_error *kx_pipeline_create(const struct kx_pipeline_params *params,
+				    kx_pipeline_emit_fn *emit, void *arg,
+				    struct kx_pipeline **ret)
+{
+	KX_CHECK(params->threads <= KX_PIPELINE_MAX_THREADS, KX_ERROR_INVALID_ARG,
+		 "%u threads are more than the %d supported", params->threads,
+		 KX_PIPELINE_MAX_THREADS);
+	struct kx_pipeline *p = calloc(1, sizeof(*p));
+	if (!p)
+		return &kx_enomem;
+	p->params = *params;
+	p->emit = emit;
+	p->arg = arg;
+	p->page_size = params->vm->page_size;
+	p->batch_pages = p->page_size < KX_PIPELINE_BATCH_BYTES
+				 ? (unsigned int)(KX_PIPELINE_BATCH_BYTES / p->page_size) : 1;
+	p->nworkers = params->threads ? params->threads : 1;
+	// Two batches per worker keep it busy while the writer drains the
+	// oldest; with no threads one batch is all there is.
+	p->nbatches = params->threads ? 2 * params->threads + 2 : 1;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work_cv, NULL);
+	pthread_cond_init(&p->done_cv, NULL);
+	struct kx_error *err = alloc_batches(p);
+	if (!err)
+		err = start_workers(p);
+	if (err) {
+		kx_pipeline_destroy(p);
+		return err;
+	}
+	*ret = p;
+	return NULL;
+}
+
+void kx_pipeline_destroy(struct kx_pipeline *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work_cv);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned int i = 0; p->workers && i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		if (w->started)
+			pthread_join(w->thread, NULL);
+		kx_page_reader_destroy(w->reader);
+		kx_compressor_destroy(w->comp);
+	}
+	for (unsigned int i = 0; p->batches && i < p->nbatches; i++) {
+		kx_error_destroy(p->batches[i].err);
+		free(p->batches[i].pfns);
+		free(p->batches[i].pages);
+		free(p->batches[i].data);
+	}
+	pthread_cond_destroy(&p->done_cv);
+	pthread_cond_destroy(&p->work_cv);
+	pthread_mutex_destroy(&p->lock);
+	free(p->workers);
+	free(p->batches);
+	free(p);
+}
