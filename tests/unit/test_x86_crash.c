@@ -40,7 +40,7 @@ static int setup(void **state)
 {
 	(void)state;
 	struct mkbz_spec s = mkbz_default();
-	size_t size;
+	size_t size = 0;
 	uint8_t *img = mkbz_build(&s, &size);
 	write_temp(bz_path, img, size);
 	free(img);
@@ -220,10 +220,111 @@ static void assert_capture_e820(const uint8_t *zp, const struct seen_segment *hd
 	assert_int_equal(kx_get_le64(zp + KX_BP_SETUP_DATA), 0);
 }
 
+// kexec -l: the firmware map's 191 entries, 128 in the zero page and 63
+// in a SETUP_E820_EXT node at the head of the setup_data list.
+static void test_200_e820_ext(void **state)
+{
+	(void)state;
+	struct kx_test_run r = run("roots/x86_64-200ranges", "--dry-run", "-c", "-l", bz_path, NULL);
+	assert_string_equal(r.err, "");
+	assert_int_equal(r.status, 0);
+	char *lines = segment_lines(r.out);
+	assert_string_equal(lines,
+		"segment 0: setup_data bufsz=0x4fc mem=0x0000000000100000 memsz=0x1000\n"
+		"segment 1: kernel     bufsz=0x6000 mem=0x0000000987c00000 memsz=0x10000\n"
+		"segment 2: cmdline    bufsz=0x1 mem=0x0000000987cfd000 memsz=0x1000\n"
+		"segment 3: bootparams bufsz=0x1000 mem=0x0000000987cfe000 memsz=0x1000\n"
+		"segment 4: purgatory  bufsz=0x0 mem=0x0000000987cff000 memsz=0x1000\n");
+	free(lines);
+	struct entry fw[256];
+	size_t nfw = firmware_map("roots/x86_64-200ranges", fw, 256);
+	const uint8_t *zp = seen("bootparams")->bytes;
+	assert_int_equal(zp[KX_BP_E820_ENTRIES], 128);
+	for (size_t i = 0; i < 128; i++)
+		assert_e820_entry(zp + KX_BP_E820_TABLE + 20 * i, &fw[i]);
+	assert_int_equal(kx_get_le64(zp + KX_BP_SETUP_DATA), 0x100000);
+	const uint8_t *n = seen("setup_data")->bytes;
+	assert_int_equal(kx_get_le64(n), 0);       // next: the end of the list
+	assert_int_equal(kx_get_le32(n + 8), 1);   // SETUP_E820_EXT
+	assert_int_equal(kx_get_le32(n + 12), (nfw - 128) * 20);
+	for (size_t i = 128; i < nfw; i++)
+		assert_e820_entry(n + 16 + 20 * (i - 128), &fw[i]);
+	kx_test_run_free(&r);
+}
+
+// A capture vmlinux linked at 0xb0000000 (inside af000000-beffffff):
+// its PT_LOADs at their physical addresses, the crash segments around
+// them, the entry its e_entry, the crash command line.
+static void test_elf_crash(void **state)
+{
+	(void)state;
+	struct kx_test_run r = run("roots/x86_64-16g-kdump", "--dry-run", "-c", "-p", elf_path,
+				   "--append=irqpoll nr_cpus=1", "--pass-memmap-cmdline", NULL);
+	assert_string_equal(r.err, "");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "entry: 0x00000000beffa000\nflags: 0x003e0001\nsegments: 6\n"));
+	char *lines = segment_lines(r.out);
+	assert_string_equal(lines,
+		"segment 0: kernel     bufsz=0x1000 mem=0x00000000b0000000 memsz=0x1000\n"
+		"segment 1: kernel     bufsz=0x1000 mem=0x00000000b0200000 memsz=0x5000\n"
+		"segment 2: cmdline    bufsz=0xf7 mem=0x00000000beff8000 memsz=0x1000\n"
+		"segment 3: bootparams bufsz=0x1000 mem=0x00000000beff9000 memsz=0x1000\n"
+		"segment 4: purgatory  bufsz=0x0 mem=0x00000000beffa000 memsz=0x1000\n"
+		"segment 5: elfcorehdr bufsz=0x400 mem=0x00000000beffb000 memsz=0x4000\n");
+	free(lines);
+	assert_true(fake.params.panic_kernel);
+	assert_int_equal(fake.params.regs.rip, 0xb0000000);
+	assert_int_equal(fake.params.regs.rsi, 0xbeff9000);
+	assert_string_equal((char *)seen("cmdline")->bytes,
+			    "irqpoll nr_cpus=1 elfcorehdr=3129324K memmap=exactmap memmap=635K@4K "
+			    "memmap=1K$639K memmap=64K$960K memmap=262124K@2867200K "
+			    "memmap=16K$3129324K memmap=188K#3144512K memmap=4K#3144700K "
+			    "memmap=1024K$3144704K memmap=16K$4177904K memmap=256K$4194048K");
+	// The PT_LOAD bytes: the image's file contents (0x90 fill).
+	const struct seen_segment *k = seen_at(0xb0200000);
+	assert_int_equal(k->bytes[0], 0x90);
+	assert_int_equal(k->bytes[0xfff], 0x90);
+	// The minimal setup header of a vmlinux: protocol 2.12, our loader id.
+	const uint8_t *zp = seen("bootparams")->bytes;
+	assert_memory_equal(zp + 0x202, "HdrS", 4);
+	assert_int_equal(zp[0x210], 0xd0);
+	assert_int_equal(zp[KX_BP_E820_ENTRIES], 11);
+	kx_test_run_free(&r);
+	// The same vmlinux for a normal load goes where it is linked too.
+	r = run("roots/x86_64-16g-kdump", "--dry-run", "-c", "-l", elf_path, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "segment 0: kernel     bufsz=0x1000 mem=0x00000000b0000000 "));
+	kx_test_run_free(&r);
+}
+
+// Linked outside the crash region: the segment cannot go there.
+static void test_elf_crash_outside(void **state)
+{
+	(void)state;
+	size_t size = 0;
+	uint8_t *img = make_vmlinux(0x1000000, &size);
+	char path[] = "/tmp/kx-crash-elf16m-XXXXXX";
+	write_temp(path, img, size);
+	free(img);
+	struct kx_test_run r = run("roots/x86_64-16g-kdump", "--dry-run", "-c", "-p", path, NULL);
+	assert_int_equal(r.status, 1);
+	char want[512];
+	snprintf(want, sizeof(want), "Cannot load %s: PT_LOAD 0 at 0x1000000: ", path);
+	assert_non_null(strstr(r.err, want));
+	assert_non_null(strstr(r.err, "Invalid memory segment 0x1000000 - 0x1000fff "
+				      "(outside the crash kernel region)"));
+	assert_null(strchr(strchr(r.err, '\n') + 1, '\n')); // one line
+	kx_test_run_free(&r);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_200_crash),
+		cmocka_unit_test(test_200_e820_ext),
+		cmocka_unit_test(test_elf_crash),
+		cmocka_unit_test(test_elf_crash_outside),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
