@@ -174,7 +174,8 @@ struct kx_error *kx_plan_add_buffer(struct kx_load_plan *plan,
  * for the jump back. Upstream covers all of [mem_min, mem_max] and lets
  * the RAM check fail on holes; this covers only the usable RAM in it.
  * Call after the loader, before sorting and validation (which then catches
- * more than 16 segments).
+ * more than 16 segments). The x86 purgatory's digest, computed inside the
+ * loader, does not cover them (they are zeros; upstream hashes them).
  */
 struct kx_error *kx_plan_add_backup_segments(struct kx_load_plan *plan);
 
