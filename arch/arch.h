@@ -42,6 +42,14 @@ struct kx_arch {
 	/** The kernel's COMMAND_LINE_SIZE, terminating NUL included. */
 	uint32_t command_line_size;
 	/**
+	 * The kexec_load flag kexec --hotplug adds to a crash load (x86:
+	 * KEXEC_UPDATE_ELFCOREHDR 0x4, because x86 kernels 6.5-6.9 reject the
+	 * later KEXEC_CRASH_HOTPLUG_SUPPORT 0x8), when its loaders size the
+	 * ELF core header from kx_load_input.elfcorehdr_size; 0: --hotplug is
+	 * not supported on this architecture's kexec_load path.
+	 */
+	uint32_t kexec_hotplug_flag;
+	/**
 	 * Virtual base of the kernel text mapping when it is separate from the
 	 * direct map (x86_64 __START_KERNEL_map), so phys_base can be derived
 	 * from the kernel-text PT_LOAD; 0 when the text is in a linear window.

@@ -103,6 +103,13 @@ struct kx_load_input {
 	size_t nopts;                   /**< entries in @c opts */
 	/** -i: the purgatory skips its SHA-256 check of the segments. */
 	bool skip_checks;
+	/**
+	 * Crash loads with --hotplug: /sys/kernel/crash_elfcorehdr_size, the
+	 * room the kernel wants for the ELF core header it rewrites on CPU and
+	 * memory hotplug (and which the purgatory must therefore not digest).
+	 * 0 otherwise: the loader sizes the header itself.
+	 */
+	uint64_t elfcorehdr_size;
 	/** The running kernel's page size: segment granularity. */
 	uint64_t page_size;
 	/**

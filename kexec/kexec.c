@@ -25,6 +25,7 @@ struct run {
 	const struct kx_arch *arch;
 	struct kx_root root;
 	struct kx_file_data kernel;
+	struct kx_file_data reused_initrd; // --reuseinitrd without --initrd
 	struct kx_sysinfo *si;
 	char *cmdline;
 	bool loaded_now;
@@ -115,6 +116,36 @@ static struct kx_error *open_kernel_fd(struct run *r, const struct kx_image_load
 	return NULL;
 }
 
+static const char REUSED_INITRD[] = "/sys/firmware/initrd";
+
+// The initrd's name for messages and the plan: --initrd, or the kept one.
+static const char *initrd_name(const struct run *r)
+{
+	if (r->opts->initrd)
+		return r->opts->initrd;
+	return r->reused_initrd.buf ? REUSED_INITRD : NULL;
+}
+
+// --reuseinitrd (upstream check_reuse_initrd()): only when the running
+// kernel kept its initrd (retain_initrd), which it then shows as
+// /sys/firmware/initrd (init/initramfs.c). An explicit --initrd wins.
+static struct kx_error *reuse_initrd(struct run *r)
+{
+	char *cl;
+	KX_TRY(kx_sysinfo_cmdline(&r->root, &cl));
+	bool kept = strstr(cl, "retain_initrd") != NULL;
+	free(cl);
+	KX_CHECK(kept, KX_ERROR_INVALID_ARG,
+		 "unrecoverable error: current boot didn't retain the initrd for reuse.");
+	if (r->opts->initrd)
+		return NULL;
+	char *buf;
+	size_t size;
+	KX_TRY(kx_root_read_file(&r->root, REUSED_INITRD, KX_DECOMPRESS_INITRD_MAX, &buf, &size));
+	r->reused_initrd = (struct kx_file_data){ buf, size, size, KX_COMPRESSION_NONE };
+	return NULL;
+}
+
 // kexec_file_load: the kernel reads the files. Returns the syscall error.
 static struct kx_error *file_plan(struct run *r, const struct kx_image_loader *loader,
 				  struct kx_load_plan *plan)
@@ -132,12 +163,14 @@ static struct kx_error *file_plan(struct run *r, const struct kx_image_loader *l
 	struct kx_error *err = open_kernel_fd(r, loader, &kfd);
 	if (!err && r->opts->initrd && (ifd = open(r->opts->initrd, O_RDONLY | O_CLOEXEC)) < 0)
 		err = kx_error_os(errno, r->opts->initrd, "cannot open");
+	else if (!err && !r->opts->initrd && r->reused_initrd.buf)
+		err = kx_decompress_memfd(r->reused_initrd.buf, r->reused_initrd.size, "initrd", &ifd);
 	if (err) {
 		if (kfd >= 0)
 			close(kfd);
 		return err;
 	}
-	return kx_plan_set_file(plan, kfd, r->opts->kernel, ifd, r->opts->initrd,
+	return kx_plan_set_file(plan, kfd, r->opts->kernel, ifd, initrd_name(r),
 				r->cmdline[0] ? r->cmdline : NULL);
 }
 
@@ -149,7 +182,7 @@ static struct kx_error *crash_header_hook(void *arg, const struct kx_crash_heade
 }
 
 static struct kx_error *run_loader(struct run *r, struct kx_load_plan *plan,
-				   const struct kx_file_data *initrd)
+				   const struct kx_file_data *initrd, uint64_t hotplug_size)
 {
 	const struct kx_image_loader *loader;
 	struct kx_load_builder b;
@@ -158,9 +191,9 @@ static struct kx_error *run_loader(struct run *r, struct kx_load_plan *plan,
 		.arch = r->arch, .root = &r->root, .crash = plan->crash,
 		.kernel_path = r->opts->kernel, .kernel = r->kernel.buf,
 		.kernel_size = r->kernel.size,
-		.initrd_path = r->opts->initrd, .initrd = initrd->buf, .initrd_size = initrd->size,
+		.initrd_path = initrd_name(r), .initrd = initrd->buf, .initrd_size = initrd->size,
 		.cmdline = r->cmdline, .opts = r->opts->arch_opts, .nopts = r->opts->narch_opts,
-		.skip_checks = r->opts->skip_checks,
+		.skip_checks = r->opts->skip_checks, .elfcorehdr_size = hotplug_size,
 		.page_size = r->si->page_size, .ram = &r->si->usable_ram, .memmap = &r->si->memmap,
 		.crash_regions = &r->si->crash_regions, .crash_load = plan->crash_load,
 	};
@@ -171,11 +204,30 @@ static struct kx_error *run_loader(struct run *r, struct kx_load_plan *plan,
 	return err;
 }
 
+// --hotplug on a crash load: the kernel's room for the header it rewrites
+// (/sys/kernel/crash_elfcorehdr_size) and the arch's flag. 0: not asked.
+static struct kx_error *hotplug_size(struct run *r, struct kx_load_plan *plan, uint64_t *ret)
+{
+	static const char path[] = "/sys/kernel/crash_elfcorehdr_size";
+	*ret = 0;
+	if (!r->opts->hotplug || !plan->crash)
+		return NULL;
+	KX_CHECK(r->arch->kexec_hotplug_flag, KX_ERROR_UNSUPPORTED,
+		 "--hotplug is not supported by the %s kexec_load loaders", r->arch->name);
+	KX_CHECK(kx_root_exists(&r->root, path), KX_ERROR_UNSUPPORTED,
+		 "--hotplug needs %s: the running kernel lacks CONFIG_CRASH_HOTPLUG", path);
+	KX_TRY(kx_root_read_u64(&r->root, path, ret));
+	KX_CHECK(*ret, KX_ERROR_CORRUPT, "%s: 0", path);
+	plan->kexec_flags |= r->arch->kexec_hotplug_flag;
+	return NULL;
+}
+
 // The kexec_load path (upstream my_load()).
 static struct kx_error *load_plan(struct run *r, struct kx_load_plan *plan)
 {
 	struct kx_file_data initrd = { 0 };
 	bool crash = r->opts->kexec_flags & KX_KEXEC_ON_CRASH;
+	bool preserve = r->opts->kexec_flags & KX_KEXEC_PRESERVE_CONTEXT;
 	struct kx_plan_config c = {
 		.arch = r->arch, .page_size = r->si->page_size, .ram = &r->si->usable_ram,
 		.crash = crash, .crash_load = r->si->crash_load, .mem_min = r->opts->mem_min,
@@ -183,13 +235,17 @@ static struct kx_error *load_plan(struct run *r, struct kx_load_plan *plan)
 		.crash_header_arg = r,
 	};
 	KX_TRY(kx_plan_init(plan, &c));
-	plan->kexec_flags |= r->opts->kexec_flags & KX_KEXEC_PRESERVE_CONTEXT;
-	struct kx_error *err = NULL;
-	if (r->opts->initrd)
+	if (preserve)
+		plan->kexec_flags |= KX_KEXEC_PRESERVE_CONTEXT;
+	uint64_t hdr_size;
+	struct kx_error *err = hotplug_size(r, plan, &hdr_size);
+	if (!err && r->opts->initrd)
 		err = kx_file_data_read(r->opts->initrd, KX_DECOMPRESS_INITRD_MAX, &initrd);
 	if (!err)
-		err = run_loader(r, plan, &initrd);
+		err = run_loader(r, plan, r->opts->initrd ? &initrd : &r->reused_initrd, hdr_size);
 	kx_file_data_deinit(&initrd);
+	if (!err && preserve)
+		err = kx_plan_add_backup_segments(plan);
 	if (!err && r->opts->have_entry)
 		kx_plan_set_entry(plan, r->opts->entry);
 	if (!err) {
@@ -281,12 +337,15 @@ static int do_load(struct run *r)
 		return fail(r, kx_error_create(KX_ERROR_INVALID_ARG,
 					       "Please specify a kernel to load (see kexec --help)"),
 			    KX_EXIT_FAILURE);
-	err = kx_file_data_read(r->opts->kernel, KX_DECOMPRESS_KERNEL_MAX, &r->kernel);
+	err = r->opts->reuse_initrd ? reuse_initrd(r) : NULL;
+	if (!err)
+		err = kx_file_data_read(r->opts->kernel, KX_DECOMPRESS_KERNEL_MAX, &r->kernel);
 	if (!err)
 		err = build_cmdline(r);
 	if (err)
 		return fail(r, err, KX_EXIT_FAILURE);
-	if (r->opts->mode == KX_SYSCALL_LOAD)
+	// kexec_file_load cannot preserve the context: -a goes to kexec_load.
+	if (r->opts->mode == KX_SYSCALL_LOAD || (r->opts->kexec_flags & KX_KEXEC_PRESERVE_CONTEXT))
 		return do_kexec_load(r, NULL);
 	return do_file_load(r);
 }
@@ -352,10 +411,6 @@ static struct kx_error *check(struct run *r)
 	KX_CHECK(!(o->kexec_flags & KX_KEXEC_PRESERVE_CONTEXT) || o->mode != KX_SYSCALL_FILE,
 		 KX_ERROR_INVALID_ARG,
 		 "--load-preserve-context not supported with --kexec-file-syscall");
-	// FIXME: the zero-filled backup segments of --load-preserve-context
-	// (upstream add_backup_segments()) are not built yet.
-	KX_CHECK(!(o->kexec_flags & KX_KEXEC_PRESERVE_CONTEXT), KX_ERROR_UNSUPPORTED,
-		 "--load-preserve-context is not supported yet");
 	return NULL;
 }
 
@@ -456,6 +511,7 @@ int kx_kexec_run(const struct kx_kexec_opts *opts, struct kx_kexec_ctx *ctx)
 	int st = run_actions(&r);
 	kx_root_deinit(&r.root);
 	kx_file_data_deinit(&r.kernel);
+	kx_file_data_deinit(&r.reused_initrd);
 	kx_sysinfo_destroy(r.si);
 	free(r.cmdline);
 	return st;

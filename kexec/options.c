@@ -26,6 +26,7 @@ enum {
 	OPT_ARCH,
 	OPT_ROOT,
 	OPT_HOTPLUG,
+	OPT_REUSEINITRD,
 	OPT_NO_CMA,
 	OPT_FORCE_DTB,
 	OPT_UNSUPPORTED,
@@ -63,7 +64,7 @@ static const struct arch_option arch_options[] = {
 
 // Accepted for compatibility, refused with a reason when used.
 static const char *const unsupported_options[] = {
-	"reuseinitrd", "load-jump-back-helper", "exec-live-update", "load-live-update",
+	"load-jump-back-helper", "exec-live-update", "load-live-update",
 };
 
 static const struct option generic_longopts[] = {
@@ -97,6 +98,7 @@ static const struct option generic_longopts[] = {
 	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "hotplug", no_argument, NULL, OPT_HOTPLUG },
+	{ "reuseinitrd", no_argument, NULL, OPT_REUSEINITRD },
 	{ "no-cma", no_argument, NULL, OPT_NO_CMA },
 	{ "force-dtb", no_argument, NULL, OPT_FORCE_DTB },
 };
@@ -131,7 +133,7 @@ const char kx_kexec_usage[] =
 	"                      load code into.\n"
 	"     --mem-max=<addr> Specify the highest memory address to\n"
 	"                      load code into.\n"
-	"     --reuseinitrd    Reuse initrd from first boot (not supported).\n"
+	"     --reuseinitrd    Reuse initrd from first boot.\n"
 	"     --print-ckr-size Print crash kernel region size.\n"
 	"     --load-preserve-context Load the new kernel and preserve\n"
 	"                      context of current kernel during kexec.\n"
@@ -146,6 +148,8 @@ const char kx_kexec_usage[] =
 	"                      back to the compatibility syscall when file based\n"
 	"                      syscall is not supported or the kernel did not\n"
 	"                      understand the image (default)\n"
+	"     --hotplug        Do in-kernel update of kexec segments on CPU/Memory\n"
+	"                      hot un/plug.\n"
 	" -d, --debug          Enable debugging to help spot a failure.\n"
 	" -S, --status         Return 1 if the type (by default crash) is loaded,\n"
 	"                      0 if not.\n"
@@ -255,6 +259,7 @@ static struct kx_error *apply_long(struct kx_kexec_opts *o, int c, const char *a
 	case OPT_ARCH: o->arch = arg; return NULL;
 	case OPT_ROOT: o->root = arg; return NULL;
 	case OPT_HOTPLUG: o->hotplug = true; return NULL;
+	case OPT_REUSEINITRD: o->reuse_initrd = true; return NULL;
 	case OPT_NO_CMA: o->file_flags |= KX_KEXEC_FILE_NO_CMA; return NULL;
 	case OPT_FORCE_DTB: o->file_flags |= KX_KEXEC_FILE_FORCE_DTB; return NULL;
 	}

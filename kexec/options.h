@@ -67,6 +67,7 @@ struct kx_kexec_opts {
 	bool dry_run;       /**< --dry-run */
 	bool reuse_cmdline; /**< --reuse-cmdline */
 	bool hotplug;       /**< --hotplug */
+	bool reuse_initrd;  /**< --reuseinitrd */
 	bool have_mem_max;  /**< --mem-max given */
 	bool have_entry;    /**< --entry given */
 	/** KEXEC_ON_CRASH or KEXEC_PRESERVE_CONTEXT (assigned, as upstream). */
@@ -83,7 +84,7 @@ struct kx_kexec_opts {
 	const char *kernel; /**< first operand, NULL when none */
 	const char *arch;   /**< --arch, NULL = host */
 	const char *root;   /**< --root, NULL = real root */
-	/** Unsupported options given, for a later clear error ("--reuseinitrd"). */
+	/** Unsupported options given, for a later clear error ("--load-jump-back-helper"). */
 	const char *unsupported;
 	struct kx_loader_opt *arch_opts; /**< arch options in order */
 	size_t narch_opts;  /**< entries in @c arch_opts */

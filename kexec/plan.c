@@ -136,6 +136,23 @@ struct kx_error *kx_plan_add_segment(struct kx_load_plan *plan, void *buf, size_
 	return NULL;
 }
 
+// The usable set minus every placed segment.
+static struct kx_error *free_memory(const struct kx_load_plan *plan, struct kx_ranges *ret)
+{
+	struct kx_ranges free_set;
+	KX_TRY(kx_ranges_copy(&plan->usable, &free_set));
+	struct kx_error *err = NULL;
+	for (size_t i = 0; !err && i < plan->nr_segments; i++)
+		err = kx_ranges_exclude(&free_set, plan->segments[i].mem,
+					plan->segments[i].mem + plan->segments[i].memsz);
+	if (err) {
+		kx_ranges_deinit(&free_set);
+		return err;
+	}
+	*ret = free_set;
+	return NULL;
+}
+
 struct kx_error *kx_plan_locate_hole(const struct kx_load_plan *plan, uint64_t size,
 				     uint64_t align, uint64_t min, uint64_t max,
 				     enum kx_hole_fit fit, uint64_t *ret)
@@ -147,11 +164,7 @@ struct kx_error *kx_plan_locate_hole(const struct kx_load_plan *plan, uint64_t s
 		 "cannot place a buffer of 0x%" PRIx64 " bytes", size);
 	KX_CHECK(is_pow2(align), KX_ERROR_INVALID_ARG,
 		 "alignment 0x%" PRIx64 " is not a power of two", align);
-	KX_TRY(kx_ranges_copy(&plan->usable, &free_set));
-	err = NULL;
-	for (size_t i = 0; !err && i < plan->nr_segments; i++)
-		err = kx_ranges_exclude(&free_set, plan->segments[i].mem,
-					plan->segments[i].mem + plan->segments[i].memsz);
+	KX_TRY(free_memory(plan, &free_set));
 	struct kx_hole_request req = {
 		.size = rounded,
 		.align = align > plan->page_size ? align : plan->page_size,
@@ -159,8 +172,7 @@ struct kx_error *kx_plan_locate_hole(const struct kx_load_plan *plan, uint64_t s
 		.max = max < min ? min : max,
 		.fit = fit,
 	};
-	if (!err)
-		err = kx_ranges_find_hole(&free_set, &req, &base);
+	err = kx_ranges_find_hole(&free_set, &req, &base);
 	kx_ranges_deinit(&free_set);
 	if (kx_error_catch(&err, KX_ERROR_NOSPACE))
 		return kx_error_create(KX_ERROR_NOSPACE,
@@ -185,6 +197,20 @@ struct kx_error *kx_plan_add_buffer(struct kx_load_plan *plan,
 	KX_TRY(kx_plan_add_segment(plan, spec->buf, spec->bufsz, base, spec->memsz, spec->role));
 	*ret_mem = base;
 	return NULL;
+}
+
+struct kx_error *kx_plan_add_backup_segments(struct kx_load_plan *plan)
+{
+	struct kx_ranges holes;
+	KX_TRY(free_memory(plan, &holes));
+	struct kx_error *err = NULL;
+	// Copy the holes first: adding segments does not change this set.
+	for (size_t i = 0; !err && i < kx_ranges_count(&holes); i++) {
+		const struct kx_range *h = kx_ranges_at(&holes, i);
+		err = kx_plan_add_segment(plan, NULL, 0, h->start, h->end - h->start, "backup");
+	}
+	kx_ranges_deinit(&holes);
+	return err;
 }
 
 void kx_plan_set_entry(struct kx_load_plan *plan, uint64_t entry)

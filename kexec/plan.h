@@ -166,6 +166,19 @@ struct kx_error *kx_plan_locate_hole(const struct kx_load_plan *plan, uint64_t s
 struct kx_error *kx_plan_add_buffer(struct kx_load_plan *plan,
 				    const struct kx_buffer_spec *spec, uint64_t *ret_mem);
 
+/**
+ * --load-preserve-context (upstream add_backup_segments()): cover every
+ * free page of the usable set (RAM within --mem-min/--mem-max) with a
+ * zero-filled segment, role "backup", so that the kernel swaps the whole
+ * range with the new kernel's memory and the old kernel's context survives
+ * for the jump back. Upstream covers all of [mem_min, mem_max] and lets
+ * the RAM check fail on holes; this covers only the usable RAM in it.
+ * Call after the loader, before sorting and validation (which then catches
+ * more than 16 segments). The x86 purgatory's digest, computed inside the
+ * loader, does not cover them (they are zeros; upstream hashes them).
+ */
+struct kx_error *kx_plan_add_backup_segments(struct kx_load_plan *plan);
+
 /** Set the entry point. */
 void kx_plan_set_entry(struct kx_load_plan *plan, uint64_t entry);
 

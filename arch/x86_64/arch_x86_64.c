@@ -27,6 +27,7 @@ const struct kx_arch kx_arch_x86_64 = {
 	// arch/x86/include/asm/sparsemem.h (64-bit)
 	.default_section_size_bits = 27,
 	.command_line_size = 2048,
+	.kexec_hotplug_flag = 0x4,       // KEXEC_UPDATE_ELFCOREHDR
 	.vtop = &kx_vtop_ops_x86_64,
 	// arch/x86/entry/syscalls/syscall_64.tbl
 	.nr_kexec_load = 246,

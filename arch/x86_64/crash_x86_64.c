@@ -12,6 +12,7 @@
 
 #include "byteorder.h"
 #include "crash_x86_64.h"
+#include "efi_x86_64.h"
 #include "io.h"
 #include "ranges.h"
 #include "root.h"
@@ -188,31 +189,8 @@ struct kx_error *kx_x86_64_crash_cmdline(const struct kx_x86_64_e820 *e820, uint
 	return NULL;
 }
 
-// The value of "KEY=0x..." at a line start in @p text, or 0.
-static uint64_t systab_value(const char *text, const char *key)
-{
-	size_t klen = strlen(key);
-	for (const char *line = text; line && *line; line = strchr(line, '\n')) {
-		if (*line == '\n')
-			line++;
-		if (strncmp(line, key, klen) == 0 && line[klen] == '=')
-			return strtoull(line + klen + 1, NULL, 0);
-	}
-	return 0;
-}
-
 uint64_t kx_x86_64_acpi_rsdp(const struct kx_root *root)
 {
-	char *text;
-	struct kx_error *err = kx_root_read_file(root, "/sys/firmware/efi/systab", 64 * 1024,
-						 &text, NULL);
-	if (err) {
-		kx_error_destroy(err);
-		return 0;
-	}
-	uint64_t v = systab_value(text, "ACPI20");
-	if (!v)
-		v = systab_value(text, "ACPI");
-	free(text);
-	return v;
+	uint64_t v = kx_x86_64_efi_systab(root, "ACPI20");
+	return v ? v : kx_x86_64_efi_systab(root, "ACPI");
 }

@@ -12,7 +12,7 @@
  *   firmware map with its type. RAM elsewhere is absent: the capture
  *   kernel must not touch the crashed kernel's memory;
  * - its command line: " elfcorehdr=<addr>K", " acpi_rsdp=0x..." when the
- *   system is EFI (we never pass EFI boot information, see
+ *   system is EFI but the capture kernel gets no EFI information (see
  *   linux_boot.h), and with --pass-memmap-cmdline " memmap=exactmap" plus
  *   one "memmap=" per e820 entry;
  * - the ELF core header parameters: the direct-map base from /proc/kcore

@@ -10,6 +10,7 @@
 #include "arch.h"
 #include "byteorder.h"
 #include "crash_x86_64.h"
+#include "efi_x86_64.h"
 #include "linux_boot.h"
 #include "root.h"
 
@@ -22,6 +23,13 @@ enum {
 };
 
 static const uint64_t FOUR_GIB = (uint64_t)1 << 32;
+
+// The x86 command-line options the layout depends on.
+struct x86_options {
+	struct kx_x86_64_purgatory_params purgatory;
+	bool pass_memmap; // --pass-memmap-cmdline
+	bool noefi;       // --noefi
+};
 
 const struct kx_x86_64_purgatory_ops kx_x86_64_purgatory_default = {
 	.place = kx_x86_64_purgatory_place,
@@ -60,6 +68,17 @@ static struct kx_error *place_crash_header(struct kx_x86_64_boot *st)
 	size_t size;
 	KX_TRY(st->b->ops->crash_header(st->b, &p, &buf, &size));
 	uint64_t memsz = size < KX_X86_64_ELFCOREHDR_MIN ? KX_X86_64_ELFCOREHDR_MIN : size;
+	// --hotplug: the kernel rewrites the header in place when CPUs or
+	// memory come and go, so it gets the room the kernel asks for.
+	if (in->elfcorehdr_size && size > in->elfcorehdr_size) {
+		free(buf);
+		return kx_error_create(KX_ERROR_NOSPACE,
+				       "the ELF core header (%zu bytes) is larger than "
+				       "crash_elfcorehdr_size (%" PRIu64 ")", size,
+				       in->elfcorehdr_size);
+	}
+	if (in->elfcorehdr_size)
+		memsz = in->elfcorehdr_size;
 	struct kx_buffer_spec s = { buf, size, memsz, 1024, 0, UINT64_MAX, KX_HOLE_LAST_FIT,
 				    "elfcorehdr" };
 	KX_TRY(st->b->ops->add_buffer(st->b, &s, &st->hdr_mem));
@@ -76,6 +95,9 @@ struct kx_error *kx_x86_64_boot_begin(struct kx_x86_64_boot *st, const struct kx
 	st->cmdline_max = hdr ? hdr->cmdline_size : in->arch->command_line_size - 1;
 	st->above_4g = hdr ? (hdr->xloadflags & KX_BP_XLF_ABOVE_4G) != 0 : true;
 	st->initrd_max = hdr ? hdr->initrd_addr_max : 0x7fffffff;
+	// upstream bzImage_support_efi_boot: only a bzImage can say it takes
+	// EFI information from kexec; a vmlinux never gets it.
+	st->efi_kexec = hdr && (hdr->xloadflags & KX_BP_XLF_EFI_KEXEC);
 	if (in->crash)
 		KX_TRY(place_crash_header(st));
 	KX_TRY(pops->place(b, &st->purgatory));
@@ -111,15 +133,19 @@ static struct kx_error *place_initrd(struct kx_x86_64_boot *st, uint64_t *ret_me
 }
 
 // The final command line: the user's plus, for crash loads, the additions.
+// acpi_rsdp= only when the capture kernel gets no EFI tables to find ACPI
+// through (upstream: not an XLF_EFI_KEXEC image, --noefi, or no runtime map).
 static struct kx_error *build_cmdline(const struct kx_x86_64_boot *st,
-				      const struct kx_x86_64_e820 *e820, bool pass_memmap,
-				      char **ret)
+				      const struct kx_x86_64_e820 *e820,
+				      const struct x86_options *o, char **ret)
 {
 	const struct kx_load_input *in = st->in;
 	char *extra = NULL;
+	bool efi = st->efi_kexec && !o->noefi && kx_x86_64_efi_has_runtime_map(in->root);
 	if (in->crash)
-		KX_TRY(kx_x86_64_crash_cmdline(e820, st->hdr_mem, kx_x86_64_acpi_rsdp(in->root),
-					       pass_memmap, &extra));
+		KX_TRY(kx_x86_64_crash_cmdline(e820, st->hdr_mem,
+					       efi ? 0 : kx_x86_64_acpi_rsdp(in->root),
+					       o->pass_memmap, &extra));
 	const char *tail = extra ? extra + (in->cmdline[0] ? 0 : 1) : "";
 	size_t len = strlen(in->cmdline) + strlen(tail);
 	if (len > st->cmdline_max) {
@@ -150,6 +176,20 @@ static struct kx_error *place_cmdline(struct kx_x86_64_boot *st, char *cl, uint6
 	return st->b->ops->add_buffer(st->b, &s, ret_mem);
 }
 
+// Place a setup_data node (its 16-byte header first) and put it at the
+// head of the zero page's list, as upstream add_setup_data() does: page
+// aligned, bottom-up above 1 MiB, each new node pointing at the previous.
+static struct kx_error *add_setup_data(struct kx_x86_64_boot *st, uint8_t *node, size_t size)
+{
+	uint64_t mem;
+	kx_put_le64(node, kx_get_le64(st->zp + KX_BP_SETUP_DATA));
+	struct kx_buffer_spec s = { node, size, size, 4096, SETUP_DATA_MIN, UINT64_MAX,
+				    KX_HOLE_FIRST_FIT, "setup_data" };
+	KX_TRY(st->b->ops->add_buffer(st->b, &s, &mem));
+	kx_put_le64(st->zp + KX_BP_SETUP_DATA, mem);
+	return NULL;
+}
+
 static struct kx_error *place_e820(struct kx_x86_64_boot *st, const struct kx_x86_64_e820 *t)
 {
 	size_t n = kx_x86_64_bp_set_e820(st->zp, t);
@@ -157,13 +197,45 @@ static struct kx_error *place_e820(struct kx_x86_64_boot *st, const struct kx_x8
 		return NULL;
 	void *buf;
 	size_t size;
-	uint64_t mem;
 	KX_TRY(kx_x86_64_bp_e820_ext(t, n, &buf, &size));
-	struct kx_buffer_spec s = { buf, size, size, 4096, SETUP_DATA_MIN, UINT64_MAX,
-				    KX_HOLE_FIRST_FIT, "setup_data" };
-	KX_TRY(st->b->ops->add_buffer(st->b, &s, &mem));
-	kx_put_le64(st->zp + KX_BP_SETUP_DATA, mem);
-	return NULL;
+	return add_setup_data(st, buf, size);
+}
+
+// Upstream setup_efi_info()/setup_efi_data() (efi_x86_64.h): the SETUP_EFI
+// node, then the runtime map, then efi_info pointing at it.
+static struct kx_error *place_efi(struct kx_x86_64_boot *st, const struct x86_options *o)
+{
+	struct kx_x86_64_efi efi;
+	bool found;
+	if (!st->efi_kexec || o->noefi)
+		return NULL;
+	KX_TRY(kx_x86_64_efi_read(st->in->root, &efi, &found));
+	if (!found)
+		return NULL;
+	uint8_t *node = calloc(1, KX_SETUP_DATA_HDR + KX_EFI_SETUP_DATA_SIZE);
+	uint8_t *map = malloc(efi.map_size);
+	if (!node || !map) {
+		free(node);
+		free(map);
+		kx_x86_64_efi_deinit(&efi);
+		return &kx_enomem;
+	}
+	kx_put_le32(node + 8, KX_SETUP_EFI);
+	kx_put_le32(node + 12, KX_EFI_SETUP_DATA_SIZE);
+	memcpy(node + KX_SETUP_DATA_HDR, efi.setup, KX_EFI_SETUP_DATA_SIZE);
+	memcpy(map, efi.map, efi.map_size);
+	uint64_t map_mem = 0;
+	struct kx_buffer_spec s = { map, efi.map_size, efi.map_size, 4096, SETUP_DATA_MIN,
+				    UINT64_MAX, KX_HOLE_FIRST_FIT, "efimap" };
+	struct kx_error *err = add_setup_data(st, node, KX_SETUP_DATA_HDR + KX_EFI_SETUP_DATA_SIZE);
+	if (!err)
+		err = st->b->ops->add_buffer(st->b, &s, &map_mem);
+	else
+		free(map);
+	if (!err)
+		kx_x86_64_efi_put_info(&efi, st->zp, map_mem);
+	kx_x86_64_efi_deinit(&efi);
+	return kx_error_prefix(err, "passing EFI information");
 }
 
 // What the running kernel's boot loader told it, when sysfs shows it:
@@ -187,6 +259,16 @@ static void carry_running_boot_params(const struct kx_x86_64_boot *st)
 	kx_put_le64(st->zp + KX_BP_ACPI_RSDP_ADDR, rsdp);
 }
 
+static struct kx_error *parse_baud(const char *text, uint32_t *ret)
+{
+	char *end;
+	unsigned long v = strtoul(text ? text : "", &end, 10);
+	KX_CHECK(text && *text && !*end && v && v <= 115200, KX_ERROR_INVALID_ARG,
+		 "--serial-baud=%s: not a baud rate", text ? text : "");
+	*ret = (uint32_t)v;
+	return NULL;
+}
+
 struct kx_error *kx_x86_64_parse_serial(const char *text, uint16_t *ret)
 {
 	static const uint16_t legacy[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
@@ -203,13 +285,13 @@ struct kx_error *kx_x86_64_parse_serial(const char *text, uint16_t *ret)
 	return NULL;
 }
 
-// The x86 options the purgatory and the crash command line take; the
-// loader-style options of other loaders are refused here.
-static struct kx_error *read_options(const struct kx_load_input *in,
-				     struct kx_x86_64_purgatory_params *p, bool *pass_memmap)
+// The x86 options the purgatory, the EFI hand-over and the crash command
+// line take; the loader-style options of other loaders are refused here.
+static struct kx_error *read_options(const struct kx_load_input *in, struct x86_options *x)
 {
 	static const char *const refused[] = { "real-mode", "entry-32bit", "module", "dtb",
 					       "elf32-core-headers", "args-elf", NULL };
+	struct kx_x86_64_purgatory_params *p = &x->purgatory;
 	p->serial_base = 0x3f8;
 	for (size_t i = 0; i < in->nopts; i++) {
 		const struct kx_loader_opt *o = &in->opts[i];
@@ -223,32 +305,29 @@ static struct kx_error *read_options(const struct kx_load_input *in,
 		else if (strcmp(o->name, "console-serial") == 0)
 			p->console_serial = true;
 		else if (strcmp(o->name, "pass-memmap-cmdline") == 0)
-			*pass_memmap = true;
+			x->pass_memmap = true;
+		else if (strcmp(o->name, "noefi") == 0)
+			x->noefi = true;
 		else if (strcmp(o->name, "serial") == 0)
 			KX_TRY(kx_x86_64_parse_serial(o->value, &p->serial_base));
-		else if (strcmp(o->name, "serial-baud") == 0) {
-			char *end;
-			unsigned long v = strtoul(o->value ? o->value : "", &end, 10);
-			KX_CHECK(o->value && *o->value && !*end && v && v <= 115200,
-				 KX_ERROR_INVALID_ARG, "--serial-baud=%s: not a baud rate",
-				 o->value ? o->value : "");
-			p->serial_baud = (uint32_t)v;
-		}
-		// noefi, reuse-video-type, elf64-core-headers, args-linux,
-		// args-none: nothing to do (EFI and video are never passed).
+		else if (strcmp(o->name, "serial-baud") == 0)
+			KX_TRY(parse_baud(o->value, &p->serial_baud));
+		// reuse-video-type, elf64-core-headers, args-linux, args-none:
+		// nothing to do (video is never passed, headers are ELF64).
 	}
 	return NULL;
 }
 
 static struct kx_error *finish_layout(struct kx_x86_64_boot *st, const struct kx_x86_64_e820 *t,
-				      bool pass_memmap, uint64_t *ret_cmdline_end)
+				      const struct x86_options *o, uint64_t *ret_cmdline_end)
 {
 	uint64_t initrd_mem, cl_mem;
 	char *cl;
 	KX_TRY(place_initrd(st, &initrd_mem));
-	KX_TRY(build_cmdline(st, t, pass_memmap, &cl));
+	KX_TRY(build_cmdline(st, t, o, &cl));
 	size_t len = strlen(cl);
 	KX_TRY(place_cmdline(st, cl, &cl_mem)); // cl now belongs to the builder
+	KX_TRY(place_efi(st, o));
 	KX_TRY(place_e820(st, t));
 	kx_x86_64_bp_set_cmdline(st->zp, cl_mem);
 	kx_x86_64_bp_set_ramdisk(st->zp, initrd_mem, st->in->initrd ? st->in->initrd_size : 0);
@@ -260,21 +339,24 @@ static struct kx_error *finish_layout(struct kx_x86_64_boot *st, const struct kx
 struct kx_error *kx_x86_64_boot_finish(struct kx_x86_64_boot *st, uint64_t entry)
 {
 	const struct kx_load_input *in = st->in;
-	struct kx_x86_64_purgatory_params p = { .panic_kernel = in->crash,
-						 .skip_checks = in->skip_checks };
-	bool pass_memmap = false;
-	KX_TRY(read_options(in, &p, &pass_memmap));
+	struct x86_options o = { .purgatory = { .panic_kernel = in->crash,
+						.skip_checks = in->skip_checks } };
+	KX_TRY(read_options(in, &o));
 	struct kx_x86_64_e820 t;
 	if (in->crash)
 		KX_TRY(kx_x86_64_crash_e820(in, st->hdr_mem, st->hdr_memsz, &t));
 	else
 		KX_TRY(kx_x86_64_e820_from_map(in->memmap, in->ram, &t));
-	struct kx_error *err = finish_layout(st, &t, pass_memmap, &p.cmdline_end);
+	struct kx_x86_64_purgatory_params *p = &o.purgatory;
+	struct kx_error *err = finish_layout(st, &t, &o, &p->cmdline_end);
 	kx_x86_64_e820_deinit(&t);
 	KX_TRY(err);
-	p.regs.rip = entry;
-	p.regs.rsi = st->zp_mem;
-	return st->pops->finish(st->purgatory, st->b, &p);
+	p->regs.rip = entry;
+	p->regs.rsi = st->zp_mem;
+	// --hotplug: the kernel rewrites the header later; it cannot be hashed.
+	if (in->elfcorehdr_size)
+		p->digest_exclude = st->hdr_mem;
+	return st->pops->finish(st->purgatory, st->b, p);
 }
 
 void kx_x86_64_boot_deinit(struct kx_x86_64_boot *st)

@@ -19,21 +19,27 @@
  *      "initrd";
  *   5. the command line in its own segment (NUL plus 64 spare bytes for the
  *      purgatory's " kexec_jump_back_entry=..."), top-down, role "cmdline";
- *   6. e820 entries past the zero page's 128 in a SETUP_E820_EXT node,
- *      bottom-up above 1 MiB, role "setup_data";
- *   7. the zero page's fields: header copied from the image (or a minimal
+ *   6. EFI (bzImages with XLF_EFI_KEXEC, without --noefi, when the running
+ *      system booted through EFI: efi_x86_64.h): a SETUP_EFI node, role
+ *      "setup_data", then the runtime map, role "efimap", both bottom-up
+ *      above 1 MiB; efi_info points at the map;
+ *   7. e820 entries past the zero page's 128 in a SETUP_E820_EXT node,
+ *      bottom-up above 1 MiB, role "setup_data". Each node goes to the head
+ *      of the setup_data list (upstream add_setup_data()), so the list
+ *      reads E820_EXT -> EFI;
+ *   8. the zero page's fields: header copied from the image (or a minimal
  *      one for ELF kernels), type_of_loader, cmd_line_ptr, ramdisk, e820,
  *      setup_data, and from /sys/kernel/boot_params/data when readable the
  *      hardware_subarch(_data) and acpi_rsdp_addr of the running kernel;
- *   8. the purgatory, phase 2: rip = entry, rsi = zero page, rbx = 0.
+ *   9. the purgatory, phase 2: rip = entry, rsi = zero page, rbx = 0; under
+ *      --hotplug (in->elfcorehdr_size) the elfcorehdr is left out of the
+ *      digest, because the kernel rewrites it on CPU/memory hotplug.
  *
- * **EFI.** No efi_info, SETUP_EFI or EFI runtime map is passed (upstream
- * does so for XLF_EFI_KEXEC kernels when /sys/firmware/efi/runtime-map
- * exists). The new kernel then boots without EFI runtime services, as with
- * upstream's --noefi: it finds ACPI through acpi_rsdp_addr (copied from the
- * running kernel's boot_params, else /sys/firmware/efi/systab) and, for
- * capture kernels, "acpi_rsdp=" on the command line. FIXME: EFI runtime
- * map, SETUP_EFI, SETUP_RNG_SEED, EDD and screen_info are not carried.
+ * **Crash command line.** " acpi_rsdp=0x..." is added unless the capture
+ * kernel can find ACPI through EFI: upstream adds it for images without
+ * XLF_EFI_KEXEC, with --noefi, or without /sys/firmware/efi/runtime-map.
+ *
+ * FIXME: SETUP_RNG_SEED, EDD and screen_info are not carried.
  */
 #ifndef KX_X86_64_LINUX_BOOT_H
 #define KX_X86_64_LINUX_BOOT_H
@@ -76,6 +82,7 @@ struct kx_x86_64_boot {
 	uint32_t cmdline_max;                     /**< the kernel's limit, without NUL */
 	uint32_t initrd_max;                      /**< inclusive; UINT32_MAX + above_4g */
 	bool above_4g;                            /**< initrd/cmdline may go anywhere */
+	bool efi_kexec;                           /**< the image has XLF_EFI_KEXEC */
 };
 
 /**

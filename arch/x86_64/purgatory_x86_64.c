@@ -75,7 +75,8 @@ struct kx_error *kx_x86_64_purgatory_finish(struct kx_x86_64_purgatory *h,
 	KX_TRY(kx_purgatory_set_uint(p, "backup_src_size", params->backup_src_size, 8));
 	// Last: the digest covers the other segments only, but nothing may
 	// change after it (kexec.md §6).
-	KX_TRY(kx_purgatory_set_digest(p, b, NULL, 0));
+	KX_TRY(kx_purgatory_set_digest(p, b, &params->digest_exclude,
+				       params->digest_exclude ? 1 : 0));
 	uint64_t entry;
 	KX_TRY(kx_purgatory_entry(p, &entry));
 	b->ops->set_entry(b, entry);

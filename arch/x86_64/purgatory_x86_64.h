@@ -84,6 +84,11 @@ struct kx_x86_64_purgatory_params {
 	 * nothing the capture kernel uses is there; see kexec.md §4.5).
 	 */
 	uint64_t backup_src_start, backup_src_size, backup_start;
+	/**
+	 * mem of a segment the digest leaves out (the elfcorehdr under
+	 * --hotplug, which the kernel rewrites), 0 for none.
+	 */
+	uint64_t digest_exclude;
 };
 
 /** A placed purgatory between phase 1 and phase 2; opaque. */

@@ -182,8 +182,19 @@ static void test_arch_options(void **state)
 	assert_kx_err(kx_kexec_opts_check_arch(&o, "x86_64"), KX_ERROR_INVALID_ARG,
 		      "option --args-linux needs a kernel to load");
 	kx_kexec_opts_deinit(&o);
-	assert_kx_ok(parse(&o, "--reuseinitrd", "k", NULL));
-	assert_string_equal(o.unsupported, "reuseinitrd");
+	assert_kx_ok(parse(&o, "--load-jump-back-helper", "k", NULL));
+	assert_string_equal(o.unsupported, "load-jump-back-helper");
+	kx_kexec_opts_deinit(&o);
+	// Implemented since: parsed into their fields, upstream's flag values.
+	assert_kx_ok(parse(&o, "--reuseinitrd", "--hotplug", "-p", "k", NULL));
+	assert_null(o.unsupported);
+	assert_true(o.reuse_initrd);
+	assert_true(o.hotplug);
+	assert_int_equal(o.kexec_flags, 0x1);
+	kx_kexec_opts_deinit(&o);
+	assert_kx_ok(parse(&o, "--load-preserve-context", "--mem-max=0x3fffffff", "k", NULL));
+	assert_int_equal(o.kexec_flags, 0x2);
+	assert_true(o.have_mem_max);
 	kx_kexec_opts_deinit(&o);
 }
 
