@@ -4,7 +4,8 @@
 # (Debian 12, as root; idempotent), build, and run every test tier:
 #   1. make check with warnings as errors,
 #   2. make check again under AddressSanitizer + UndefinedBehaviorSanitizer,
-#   3. make distcheck (the release tarball builds and passes on its own).
+#   3. make distcheck (the release tarball builds and passes on its own),
+#   4. the LoongArch cross-compile job (tests/cross/loongarch64.sh).
 # Ends with the line "N passed, N failed" counting test cases (TAP), where
 # each distcheck counts as one case.
 set -u
@@ -77,6 +78,21 @@ tier() {
 	return $rc
 }
 
+# script_tier NAME SCRIPT: run a TAP script outside make check and add its
+# cases to the totals.
+script_tier() {
+	local name=$1 script=$2 out p f
+	echo "=== $name ==="
+	out=$(KX_SRCDIR=$SRC sh "$SRC/$script" 2>&1)
+	printf '%s\n' "$out" | grep -E '^not ok|^# ' | head -40
+	p=$(printf '%s\n' "$out" | grep -c '^ok ')
+	f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+	printf '%s\n' "$out" | grep -q '^1\.\.[0-9]' || f=$((f + 1))
+	echo "$name: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
 # Debian's vmcore-dmesg is an oracle for ours, but its package (kexec-tools)
 # would install a service that arms kexec at boot: take only the binary out
 # of the .deb, never install the package on a machine we build on.
@@ -112,6 +128,8 @@ else
 	tail -60 "$B/check/distcheck.out"
 	failed=$((failed + 1))
 fi
+
+script_tier "LoongArch cross compile" tests/cross/loongarch64.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -65,17 +65,7 @@ static struct kx_error *map_x86_64(struct mkv_ctx *ctx)
 		KX_TRY(mkv_pgtable_map(ctx, mkv_pa_to_va(ctx, start), start, end - start,
 				       s->direct_1g ? 2 : 1, false));
 	}
-	// Regions are appended while tables are allocated: iterate by index
-	// over the count before mapping, vmemmap regions all exist by now.
-	size_t n = ctx->nr_regions;
-	for (size_t i = 0; i < n; i++) {
-		const struct mkv_region r = ctx->regions[i];
-		if (r.kind != MKV_REGION_VMEMMAP)
-			continue;
-		KX_TRY(mkv_pgtable_map(ctx, mkv_pfn_to_page(ctx, r.first_pfn), r.start,
-				       r.end - r.start, s->vmemmap_4k ? 0 : 1, false));
-	}
-	return NULL;
+	return mkv_pgtable_map_vmemmap(ctx, s->vmemmap_4k ? 0 : 1);
 }
 
 static uint64_t table_entry_x86_64(const struct mkv_ctx *ctx, unsigned int level, uint64_t pa)
@@ -143,11 +133,20 @@ static void vmcoreinfo_tail_x86_64(const struct mkv_ctx *ctx, FILE *out)
 		fprintf(out, "NUMBER(sme_mask)=0\n");
 }
 
+static unsigned int free_area_len_x86_64(unsigned int page_shift)
+{
+	(void)page_shift;
+	return 11;  // MAX_ORDER 11 (< 6.4), NR_PAGE_ORDERS since
+}
+
 const struct mkv_arch mkv_arch_x86_64 = {
 	.name = "x86_64",
+	.flavour = "amd64",
 	.e_machine = 62,  // EM_X86_64
-	.page_shift = 12,
+	.default_page_shift = 12,
+	.page_shifts = UINT32_C(1) << 12,
 	.section_size_bits = 27,
+	.free_area_len = free_area_len_x86_64,
 	.layout = layout_x86_64,
 	.map = map_x86_64,
 	.table_entry = table_entry_x86_64,

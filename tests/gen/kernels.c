@@ -69,19 +69,19 @@ static const uint32_t PGTY_HUGETLB = 0xf4u << 24, PGTY_SLAB = 0xf5u << 24;
 static const uint64_t SECTION_FLAGS_4 = 0x7, SECTION_FLAGS_5 = 0xf;
 
 static const struct mkv_kernel kernels[] = {
-	{ .name = "4.19", .osrelease = "4.19.0-27-amd64",
+	{ .name = "4.19", .osrelease = "4.19.0-27",
 	  .version = "#1 SMP Debian 4.19.316-1 (2024-06-25)", .pg = pg_4_19,
 	  .compound = MKV_COMPOUND_PAGE_FIELDS, .hugetlb = MKV_HUGETLB_DTOR,
 	  .buddy_type = TYPE_BUDDY, .uts_name_offset = 4, .mem_section_size = 16,
 	  .section_flags = SECTION_FLAGS_4, .misc = &misc_4_16 },
-	{ .name = "5.10", .osrelease = "5.10.0-30-amd64",
+	{ .name = "5.10", .osrelease = "5.10.0-30",
 	  .version = "#1 SMP Debian 5.10.218-1 (2024-06-01)", .pg = pg_4_20,
 	  .compound = MKV_COMPOUND_PAGE_FIELDS, .hugetlb = MKV_HUGETLB_DTOR,
 	  .buddy_type = TYPE_BUDDY, .offline_type = TYPE_OFFLINE, .has_offline_type = true,
 	  .mem_section_size = 16, .section_flags = SECTION_FLAGS_5,
 	  .vi_build_id = true, .vi_uts_offset = true, .vi_max_physmem_bits = true,
 	  .vi_pg_swapbacked = true, .vi_sme_mask = true, .misc = &misc_6_1 },
-	{ .name = "6.1", .osrelease = "6.1.0-18-amd64",
+	{ .name = "6.1", .osrelease = "6.1.0-18",
 	  .version = "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)", .pg = pg_4_20,
 	  .compound = MKV_COMPOUND_PAGE_FIELDS, .hugetlb = MKV_HUGETLB_DTOR,
 	  .buddy_type = TYPE_BUDDY, .offline_type = TYPE_OFFLINE, .has_offline_type = true,
@@ -89,7 +89,7 @@ static const struct mkv_kernel kernels[] = {
 	  .vi_build_id = true, .vi_uts_offset = true, .vi_max_physmem_bits = true,
 	  .vi_section_size_bits = true, .vi_pg_swapbacked = true, .vi_sme_mask = true,
 	  .misc = &misc_6_1 },
-	{ .name = "6.3", .osrelease = "6.3.0-2-amd64",
+	{ .name = "6.3", .osrelease = "6.3.0-2",
 	  .version = "#1 SMP PREEMPT_DYNAMIC Debian 6.3.11-1 (2023-07-01)", .pg = pg_4_20,
 	  .compound = MKV_COMPOUND_FOLIO_FIELDS, .hugetlb = MKV_HUGETLB_DTOR,
 	  .buddy_type = TYPE_BUDDY, .offline_type = TYPE_OFFLINE, .has_offline_type = true,
@@ -97,7 +97,7 @@ static const struct mkv_kernel kernels[] = {
 	  .vi_build_id = true, .vi_uts_offset = true, .vi_max_physmem_bits = true,
 	  .vi_section_size_bits = true, .vi_pg_swapbacked = true, .vi_sme_mask = true,
 	  .misc = &misc_6_2 },
-	{ .name = "6.6", .osrelease = "6.6.15-amd64",
+	{ .name = "6.6", .osrelease = "6.6.15",
 	  .version = "#1 SMP PREEMPT_DYNAMIC Debian 6.6.15-2 (2024-02-04)", .pg = pg_6_6,
 	  .compound = MKV_COMPOUND_TAIL_FLAGS, .hugetlb = MKV_HUGETLB_TAIL_FLAG,
 	  .buddy_type = TYPE_BUDDY, .offline_type = TYPE_OFFLINE, .has_offline_type = true,
@@ -105,7 +105,7 @@ static const struct mkv_kernel kernels[] = {
 	  .vi_build_id = true, .vi_uts_offset = true, .vi_max_physmem_bits = true,
 	  .vi_section_size_bits = true, .vi_pg_swapbacked = true, .vi_sme_mask = true,
 	  .misc = &misc_6_2 },
-	{ .name = "6.9", .osrelease = "6.9.7-amd64",
+	{ .name = "6.9", .osrelease = "6.9.7",
 	  .version = "#1 SMP PREEMPT_DYNAMIC Debian 6.9.7-1 (2024-06-27)", .pg = pg_6_6,
 	  .compound = MKV_COMPOUND_TAIL_FLAGS, .hugetlb = MKV_HUGETLB_TYPE,
 	  .buddy_type = TYPE_BUDDY, .offline_type = TYPE_OFFLINE, .has_offline_type = true,
@@ -114,7 +114,7 @@ static const struct mkv_kernel kernels[] = {
 	  .vi_build_id = true, .vi_uts_offset = true, .vi_max_physmem_bits = true,
 	  .vi_section_size_bits = true, .vi_pg_swapbacked = true, .vi_vmalloc_start = true,
 	  .vi_sme_mask = true, .misc = &misc_6_2 },
-	{ .name = "6.12", .osrelease = "6.12.12-amd64",
+	{ .name = "6.12", .osrelease = "6.12.12",
 	  .version = "#1 SMP PREEMPT_DYNAMIC Debian 6.12.12-1 (2025-02-02)", .pg = pg_6_12,
 	  .compound = MKV_COMPOUND_TAIL_FLAGS, .hugetlb = MKV_HUGETLB_TYPE,
 	  .buddy_type = PGTY_BUDDY, .offline_type = PGTY_OFFLINE, .has_offline_type = true,
@@ -295,7 +295,7 @@ void mkv_struct_page(const struct mkv_ctx *ctx, uint64_t pfn, uint8_t *p)
 	// Holes inside a present section and early allocations are reserved,
 	// as memmap_init() / memblock leave them.
 	if (!mkv_pfn_is_ram(ctx, pfn) ||
-	    mkv_region_find(ctx, pfn << ctx->arch->page_shift)) {
+	    mkv_region_find(ctx, pfn << ctx->page_shift)) {
 		kx_put_le64(p, flags | bit(ctx->kernel->pg.reserved));
 		return;
 	}
@@ -385,7 +385,7 @@ static void vmcoreinfo_struct_page(const struct mkv_ctx *ctx, FILE *out)
 	if (!k->vi_vmalloc_start)
 		fprintf(out, "OFFSET(vmap_area.va_start)=0\nOFFSET(vmap_area.list)=%u\n",
 			m->vmap_area_list_off);
-	fprintf(out, "LENGTH(zone.free_area)=11\n");
+	fprintf(out, "LENGTH(zone.free_area)=%u\n", ctx->arch->free_area_len(ctx->page_shift));
 }
 
 // NUMBER(PG_*) and the page-type values, in the kernel's order.
@@ -422,6 +422,7 @@ void mkv_vmcoreinfo_write(const struct mkv_ctx *ctx, FILE *out)
 	vmcoreinfo_struct_page(ctx, out);
 	mkv_printk_vmcoreinfo(ctx, out);
 	vmcoreinfo_numbers(ctx, out);
-	ctx->arch->vmcoreinfo_tail(ctx, out);
+	if (ctx->arch->vmcoreinfo_tail)
+		ctx->arch->vmcoreinfo_tail(ctx, out);
 	fprintf(out, "CRASHTIME=%" PRId64 "\n", ctx->spec->crashtime);
 }

@@ -11,7 +11,7 @@
 #include "byteorder.h"
 #include "mkvmcore.h"
 
-static const struct mkv_arch *const arches[] = { &mkv_arch_x86_64 };
+static const struct mkv_arch *const arches[] = { &mkv_arch_x86_64, &mkv_arch_loongarch64 };
 
 const struct mkv_arch *mkv_arch_find(const char *name)
 {
@@ -21,21 +21,31 @@ const struct mkv_arch *mkv_arch_find(const char *name)
 	return NULL;
 }
 
-// Offsets of the kernel's data inside the image's data area (which starts
-// in the middle of the image, page aligned). Page tables of the kernel
-// mapping live here, as init_top_pgt/level3_kernel_pgt/level2_kernel_pgt do.
+// The image's data area starts in the middle of the image, page aligned:
+// first the root table (init_top_pgt / swapper_pg_dir) and the tables of
+// the kernel mapping (as level3/level2_kernel_pgt are), one page each, then
+// the kernel variables at the IMG_* offsets from the end of those tables.
 enum {
-	IMG_ROOT = 0x0000,          // init_top_pgt / swapper_pg_dir
-	IMG_TABLES = 0x1000,        // up to IMG_NR_TABLES kernel-mapping tables
-	IMG_NR_TABLES = 4,
-	IMG_UTS = 0x5e80,           // init_uts_ns: utsname crosses a page boundary
-	IMG_NODE_ONLINE = 0x7000,   // node_online_map
-	IMG_NODE_DATA = 0x8000,     // node_data[MAX_NUMNODES]
-	IMG_MEM_SECTION = 0xa000,   // struct mem_section **mem_section
-	IMG_VMAP_LIST = 0xa040,     // vmap_area_list (empty list_head)
-	IMG_DATA_SIZE = 0xb000,
+	IMG_NR_TABLES = 4,          // kernel-mapping tables after the root
+	IMG_UTS = 0x0e80,           // init_uts_ns: utsname crosses a 4 KiB boundary
+	IMG_NODE_ONLINE = 0x2000,   // node_online_map
+	IMG_NODE_DATA = 0x3000,     // node_data[MAX_NUMNODES]
+	IMG_MEM_SECTION = 0x5000,   // struct mem_section **mem_section
+	IMG_VMAP_LIST = 0x5040,     // vmap_area_list (empty list_head)
+	IMG_DATA_SIZE = 0x6000,
 	NR_NODE_DATA = 1024,        // MAX_NUMNODES with NODES_SHIFT 10
 };
+
+// Where the variables start: after the root and the kernel-mapping tables.
+static uint64_t image_vars_pa(const struct mkv_ctx *ctx)
+{
+	return ctx->image_data_pa + (1 + IMG_NR_TABLES) * ctx->page_size;
+}
+
+uint64_t mkv_image_free_pa(const struct mkv_ctx *ctx)
+{
+	return image_vars_pa(ctx) + IMG_DATA_SIZE;
+}
 
 uint64_t mkv_pa_to_va(const struct mkv_ctx *ctx, uint64_t pa)
 {
@@ -55,7 +65,7 @@ uint64_t mkv_image_va_to_pa(const struct mkv_ctx *ctx, uint64_t va)
 bool mkv_pfn_is_ram(const struct mkv_ctx *ctx, uint64_t pfn)
 {
 	const struct mkv_spec *s = ctx->spec;
-	uint64_t pa = pfn << ctx->arch->page_shift;
+	uint64_t pa = pfn << ctx->page_shift;
 	for (size_t i = 0; i < s->nr_ram; i++)
 		if (s->ram[i].start < pa + ctx->page_size && pa < s->ram[i].end)
 			return true;
@@ -98,7 +108,7 @@ struct kx_error *mkv_blob_add(struct mkv_ctx *ctx, uint64_t pa, size_t size, uin
 // Does [start, end) (bytes) collide with the image or a described pfn?
 static bool alloc_conflict(const struct mkv_ctx *ctx, uint64_t start, uint64_t end)
 {
-	unsigned int shift = ctx->arch->page_shift;
+	unsigned int shift = ctx->page_shift;
 	if (start < ctx->text_pa + ctx->spec->kernel_size && ctx->text_pa < end)
 		return true;
 	return mkv_spec_claims(ctx->spec, start >> shift, (end + ctx->page_size - 1) >> shift);
@@ -161,7 +171,7 @@ static struct kx_error *table_alloc(struct mkv_ctx *ctx, size_t *ret)
 	if (ctx->tables_in_image) {
 		if (ctx->image_tables_used == IMG_NR_TABLES)
 			return kx_error_create(KX_ERROR_NOSPACE, "kernel mapping needs too many tables");
-		pa = ctx->image_data_pa + IMG_TABLES + ctx->image_tables_used++ * ctx->page_size;
+		pa = ctx->image_data_pa + ++ctx->image_tables_used * ctx->page_size;
 	} else {
 		KX_TRY(mkv_alloc(ctx, ctx->page_size, ctx->page_size, MKV_REGION_MEMBLOCK, 0,
 				 "a page table", &pa));
@@ -171,7 +181,7 @@ static struct kx_error *table_alloc(struct mkv_ctx *ctx, size_t *ret)
 
 static unsigned int level_shift(const struct mkv_ctx *ctx, unsigned int level)
 {
-	return ctx->arch->page_shift + level * (ctx->arch->page_shift - 3);
+	return ctx->page_shift + level * (ctx->page_shift - 3);
 }
 
 // Install one leaf at @p level for va -> pa, creating tables on the way.
@@ -220,6 +230,21 @@ struct kx_error *mkv_pgtable_map(struct mkv_ctx *ctx, uint64_t va, uint64_t pa,
 	return NULL;
 }
 
+struct kx_error *mkv_pgtable_map_vmemmap(struct mkv_ctx *ctx, unsigned int max_leaf_level)
+{
+	// Regions are appended while tables are allocated: iterate by index
+	// over the count before mapping, vmemmap regions all exist by now.
+	size_t n = ctx->nr_regions;
+	for (size_t i = 0; i < n; i++) {
+		const struct mkv_region r = ctx->regions[i];
+		if (r.kind != MKV_REGION_VMEMMAP)
+			continue;
+		KX_TRY(mkv_pgtable_map(ctx, mkv_pfn_to_page(ctx, r.first_pfn), r.start,
+				       r.end - r.start, max_leaf_level, false));
+	}
+	return NULL;
+}
+
 static bool section_present(const struct mkv_ctx *ctx, uint64_t nr)
 {
 	const struct mkv_spec *s = ctx->spec;
@@ -234,7 +259,7 @@ static bool section_present(const struct mkv_ctx *ctx, uint64_t nr)
 // root, and the root array itself (sparse_init() with SPARSEMEM_EXTREME).
 static struct kx_error *build_mem_section(struct mkv_ctx *ctx)
 {
-	unsigned int sbits = ctx->arch->section_size_bits, pshift = ctx->arch->page_shift;
+	unsigned int sbits = ctx->arch->section_size_bits, pshift = ctx->page_shift;
 	uint64_t nr_sections = UINT64_C(1) << (ctx->max_physmem_bits - sbits);
 	ctx->mem_section_size = ctx->spec->mem_section_size;
 	ctx->sections_per_root = ctx->page_size / ctx->mem_section_size;
@@ -299,25 +324,26 @@ static void put_uts(const struct mkv_ctx *ctx, uint8_t *p)
 // The kernel variables in the image's data area.
 static struct kx_error *build_variables(struct mkv_ctx *ctx, uint64_t pgdat_va)
 {
-	uint64_t data_va = ctx->text_va + (ctx->image_data_pa - ctx->text_pa);
+	uint64_t vars_pa = image_vars_pa(ctx);
+	uint64_t vars_va = ctx->text_va + (vars_pa - ctx->text_pa);
 	const struct mkv_kernel *k = ctx->kernel;
 	uint8_t *p;
-	ctx->sym_init_uts_ns = data_va + IMG_UTS;
-	KX_TRY(mkv_blob_add(ctx, ctx->image_data_pa + IMG_UTS, k->uts_name_offset + 6 * MKV_UTS_LEN, &p));
+	ctx->sym_init_uts_ns = vars_va + IMG_UTS;
+	KX_TRY(mkv_blob_add(ctx, vars_pa + IMG_UTS, k->uts_name_offset + 6 * MKV_UTS_LEN, &p));
 	if (k->uts_name_offset)
 		kx_put_le32(p, 2);  // kref of init_uts_ns
 	put_uts(ctx, p + k->uts_name_offset);
-	ctx->sym_node_online_map = data_va + IMG_NODE_ONLINE;
-	KX_TRY(mkv_blob_add(ctx, ctx->image_data_pa + IMG_NODE_ONLINE, k->misc->size_nodemask, &p));
+	ctx->sym_node_online_map = vars_va + IMG_NODE_ONLINE;
+	KX_TRY(mkv_blob_add(ctx, vars_pa + IMG_NODE_ONLINE, k->misc->size_nodemask, &p));
 	p[0] = 1;  // node 0 online
-	ctx->sym_node_data = data_va + IMG_NODE_DATA;
-	KX_TRY(mkv_blob_add(ctx, ctx->image_data_pa + IMG_NODE_DATA, 8 * NR_NODE_DATA, &p));
+	ctx->sym_node_data = vars_va + IMG_NODE_DATA;
+	KX_TRY(mkv_blob_add(ctx, vars_pa + IMG_NODE_DATA, 8 * NR_NODE_DATA, &p));
 	kx_put_le64(p, pgdat_va);
-	ctx->sym_mem_section_var = data_va + IMG_MEM_SECTION;
-	KX_TRY(mkv_blob_add(ctx, ctx->image_data_pa + IMG_MEM_SECTION, 8, &p));
+	ctx->sym_mem_section_var = vars_va + IMG_MEM_SECTION;
+	KX_TRY(mkv_blob_add(ctx, vars_pa + IMG_MEM_SECTION, 8, &p));
 	kx_put_le64(p, ctx->mem_section_root_va);
-	ctx->sym_vmap_area_list = data_va + IMG_VMAP_LIST;
-	KX_TRY(mkv_blob_add(ctx, ctx->image_data_pa + IMG_VMAP_LIST, 16, &p));
+	ctx->sym_vmap_area_list = vars_va + IMG_VMAP_LIST;
+	KX_TRY(mkv_blob_add(ctx, vars_pa + IMG_VMAP_LIST, 16, &p));
 	kx_put_le64(p, ctx->sym_vmap_area_list);
 	kx_put_le64(p + 8, ctx->sym_vmap_area_list);
 	return NULL;
@@ -335,16 +361,16 @@ static struct kx_error *place_image(struct mkv_ctx *ctx)
 				     "kernel image [0x%" PRIx64 ", 0x%" PRIx64 ") (phys_base + "
 				     "0x1000000 + kaslr_offset) is not inside one RAM range",
 				     ctx->text_pa, end);
-	unsigned int shift = ctx->arch->page_shift;
+	unsigned int shift = ctx->page_shift;
 	if (mkv_spec_claims(s, ctx->text_pa >> shift, end >> shift))
 		return kx_error_file(KX_ERROR_INVALID_ARG, s->path,
 				     "page/fill lines name pfns of the kernel image [0x%" PRIx64
 				     ", 0x%" PRIx64 ")", ctx->text_pa >> shift, end >> shift);
 	ctx->image_data_pa = (ctx->text_pa + s->kernel_size / 2) & ~(ctx->page_size - 1);
-	if (ctx->image_data_pa + IMG_DATA_SIZE > end)
+	if (mkv_image_free_pa(ctx) > end)
 		return kx_error_file(KX_ERROR_INVALID_ARG, s->path, "kernel_size too small");
 	size_t root;
-	KX_TRY(table_new(ctx, ctx->image_data_pa + IMG_ROOT, &root));
+	KX_TRY(table_new(ctx, ctx->image_data_pa, &root));
 	ctx->sym_init_top_pgt = ctx->text_va + (ctx->image_data_pa - ctx->text_pa);
 	return region_add(ctx, ctx->text_pa, end, MKV_REGION_IMAGE, 0);
 }
@@ -377,9 +403,10 @@ struct kx_error *mkv_layout_init(struct mkv_ctx *ctx, const struct mkv_spec *spe
 	ctx->spec = spec;
 	ctx->arch = spec->arch;
 	ctx->kernel = spec->kernel;
-	ctx->page_size = UINT64_C(1) << spec->arch->page_shift;
+	ctx->page_shift = spec->page_shift;
+	ctx->page_size = UINT64_C(1) << spec->page_shift;
 	const struct mkv_range *last = &spec->ram[spec->nr_ram - 1];
-	ctx->max_pfn = (last->end + ctx->page_size - 1) >> spec->arch->page_shift;
+	ctx->max_pfn = (last->end + ctx->page_size - 1) >> spec->page_shift;
 	ctx->alloc_range = spec->nr_ram - 1;
 	ctx->alloc_top = UINT64_MAX;
 	KX_TRY(ctx->arch->layout(ctx));
@@ -469,7 +496,7 @@ static void fill_page(const struct mkv_ctx *ctx, uint64_t pa, enum mkv_fill fill
 
 bool mkv_page_content(const struct mkv_ctx *ctx, uint64_t pfn, uint8_t *buf)
 {
-	uint64_t pa = pfn << ctx->arch->page_shift;
+	uint64_t pa = pfn << ctx->page_shift;
 	const struct mkv_region *r = mkv_region_find(ctx, pa);
 	if (!r) {
 		const struct mkv_fill_rule *f = mkv_spec_fill(ctx->spec, pfn);

@@ -219,7 +219,7 @@ static struct kx_error *write_ram(const struct mkv_ctx *ctx, const struct image 
 				  struct writer *w, struct expect *e)
 {
 	const struct mkv_spec *s = ctx->spec;
-	unsigned int shift = ctx->arch->page_shift;
+	unsigned int shift = ctx->page_shift;
 	uint8_t *buf = malloc(ctx->page_size);
 	if (!buf)
 		return &kx_enomem;

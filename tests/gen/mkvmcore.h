@@ -13,7 +13,8 @@
  *  - spec.c       the description language (struct mkv_spec)
  *  - kernels.c    one row per kernel generation: struct page layout, flag
  *                 numbers, page types, which VMCOREINFO keys exist
- *  - arch_x86_64.c the per-arch table (struct mkv_arch): address layout,
+ *  - arch_x86_64.c, arch_loongarch64.c
+ *                 the per-arch tables (struct mkv_arch): address layout,
  *                 page-table entry format, PRSTATUS, VMCOREINFO arch tail
  *  - layout.c     physical placement (memblock-like allocator), page tables,
  *                 mem_section, kernel data ("blobs"), page contents
@@ -128,6 +129,7 @@ struct mkv_spec {
 	const char *path;
 	const struct mkv_arch *arch;
 	const struct mkv_kernel *kernel;
+	unsigned int page_shift;  /**< `page_size =`; 0 until validated: the arch default */
 	struct mkv_range ram[MKV_MAX_RAM];  /**< bytes, sorted, disjoint */
 	size_t nr_ram;
 	unsigned int cpus;
@@ -200,7 +202,7 @@ struct mkv_pageflags {
  */
 struct mkv_kernel {
 	const char *name;             /**< as in `kernel =` ("6.1") */
-	const char *osrelease;        /**< default OSRELEASE */
+	const char *osrelease;        /**< default OSRELEASE, without the "-<flavour>" */
 	const char *version;          /**< default utsname.version */
 	struct mkv_pageflags pg;
 	enum mkv_compound_model compound;
@@ -255,9 +257,14 @@ struct mkv_ctx;
  */
 struct mkv_arch {
 	const char *name;            /**< `arch =` value and utsname.machine */
+	const char *flavour;         /**< Debian kernel flavour ending OSRELEASE ("amd64") */
 	uint16_t e_machine;          /**< ELF e_machine */
-	unsigned int page_shift;
+	unsigned int default_page_shift;
+	/** Page shifts the arch's kernels can be built with: bit N allows 2^N. */
+	uint32_t page_shifts;
 	unsigned int section_size_bits;
+	/** LENGTH(zone.free_area) (MAX_ORDER) of a kernel with 2^@p page_shift pages. */
+	unsigned int (*free_area_len)(unsigned int page_shift);
 	/** Fill ctx->page_offset, vmemmap_base, text addresses, levels. */
 	struct kx_error *(*layout)(struct mkv_ctx *ctx);
 	/** Map the kernel image, direct map and vmemmap (pgtable_map()). */
@@ -270,11 +277,12 @@ struct mkv_arch {
 	/** Bytes of one NT_PRSTATUS descriptor and its writer. */
 	size_t prstatus_size;
 	void (*prstatus)(const struct mkv_ctx *ctx, unsigned int cpu, uint8_t *desc);
-	/** Append the arch tail of VMCOREINFO (arch_crash_save_vmcoreinfo()). */
+	/** Append the arch tail of VMCOREINFO (arch_crash_save_vmcoreinfo()); NULL: none. */
 	void (*vmcoreinfo_tail)(const struct mkv_ctx *ctx, FILE *out);
 };
 
 extern const struct mkv_arch mkv_arch_x86_64;
+extern const struct mkv_arch mkv_arch_loongarch64;
 /** Look an arch up by name; NULL when unknown. */
 const struct mkv_arch *mkv_arch_find(const char *name);
 
@@ -317,6 +325,7 @@ struct mkv_ctx {
 	const struct mkv_spec *spec;
 	const struct mkv_arch *arch;
 	const struct mkv_kernel *kernel;
+	unsigned int page_shift;
 	uint64_t page_size;
 	/* Virtual layout. */
 	uint64_t page_offset, vmemmap_base, vmalloc_start;
@@ -351,6 +360,11 @@ struct mkv_ctx {
 /** Build the whole layout for @p spec into @p ctx (mkv_layout_deinit()). */
 struct kx_error *mkv_layout_init(struct mkv_ctx *ctx, const struct mkv_spec *spec);
 void mkv_layout_deinit(struct mkv_ctx *ctx);
+/**
+ * Physical address of the image data that layout.c does not use: the
+ * kernel variables of other modules (printk.c) go from here.
+ */
+uint64_t mkv_image_free_pa(const struct mkv_ctx *ctx);
 /** Physical address to direct-map virtual address. */
 uint64_t mkv_pa_to_va(const struct mkv_ctx *ctx, uint64_t pa);
 /** Virtual address of the struct page of @p pfn. */
@@ -368,6 +382,8 @@ struct kx_error *mkv_alloc(struct mkv_ctx *ctx, uint64_t size, uint64_t align,
 /** Map [va, va+size) to pa with leaves up to @p max_leaf_level. */
 struct kx_error *mkv_pgtable_map(struct mkv_ctx *ctx, uint64_t va, uint64_t pa,
 				 uint64_t size, unsigned int max_leaf_level, bool exec);
+/** Map every vmemmap region's struct pages with leaves up to @p max_leaf_level. */
+struct kx_error *mkv_pgtable_map_vmemmap(struct mkv_ctx *ctx, unsigned int max_leaf_level);
 /** Register a blob of @p size zeroed bytes at @p pa; its data in *ret. */
 struct kx_error *mkv_blob_add(struct mkv_ctx *ctx, uint64_t pa, size_t size, uint8_t **ret);
 

@@ -308,8 +308,8 @@ void mkv_printk_spec_free(struct mkv_spec *s)
 // ---- memory ----
 
 // Kernel variables go into the image's data area past layout.c's own
-// (which end at 0xb000); image-placed buffers follow them.
-enum { IMG_PRINTK_VARS = 0x10000, IMG_PRINTK_BUFS = 0x11000 };
+// (offsets from mkv_image_free_pa()); image-placed buffers follow them.
+enum { IMG_PRINTK_VARS = 0x5000, IMG_PRINTK_BUFS = 0x6000 };
 
 struct buffer {
 	uint64_t va;
@@ -356,7 +356,7 @@ static struct kx_error *place(struct mkv_ctx *ctx, struct place_state *ps, uint6
 static struct kx_error *image_var(struct mkv_ctx *ctx, unsigned int off, size_t size,
 				  uint64_t *ret_va, uint8_t **ret_data)
 {
-	uint64_t pa = ctx->image_data_pa + IMG_PRINTK_VARS + off;
+	uint64_t pa = mkv_image_free_pa(ctx) + IMG_PRINTK_VARS + off;
 	*ret_va = ctx->text_va + (pa - ctx->text_pa);
 	return mkv_blob_add(ctx, pa, size, ret_data);
 }
@@ -660,7 +660,7 @@ struct kx_error *mkv_printk_build(struct mkv_ctx *ctx)
 				    "lockless|structured|legacy", NULL);
 		return NULL;
 	}
-	struct place_state ps = { .img_next = ctx->image_data_pa + IMG_PRINTK_BUFS,
+	struct place_state ps = { .img_next = mkv_image_free_pa(ctx) + IMG_PRINTK_BUFS,
 				  .vmalloc_next = 0x100000 };
 	if (p->count_bits && p->count_bits > ring_bits(p) - 3)
 		return kx_error_file(KX_ERROR_INVALID_ARG, ctx->spec->path,

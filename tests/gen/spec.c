@@ -161,6 +161,13 @@ static struct kx_error *parse_numeric_key(struct parser *p, const char *key,
 		KX_TRY(parse_u64(p, v, &s->page_offset));
 	} else if (!strcmp(key, "vmemmap_base")) {
 		KX_TRY(parse_u64(p, v, &s->vmemmap_base));
+	} else if (!strcmp(key, "page_size")) {
+		// Checked against the arch in validate(): `arch =` may follow.
+		KX_TRY(parse_u64(p, v, &n));
+		if (n < 4096 || n > 65536 || (n & (n - 1)))
+			return perr(p, "page_size must be 4096, 16384 or 65536", v);
+		for (s->page_shift = 0; UINT64_C(1) << s->page_shift < n; s->page_shift++)
+			;
 	} else if (!strcmp(key, "mem_section_size")) {
 		KX_TRY(parse_u64(p, v, &n));
 		if (n != 16 && n != 32)
@@ -185,7 +192,7 @@ static struct kx_error *parse_key(struct parser *p, char *key, char *v)
 	if (!strcmp(key, "arch")) {
 		s->arch = mkv_arch_find(v);
 		if (!s->arch)
-			return perr(p, "unknown arch (known: x86_64)", v);
+			return perr(p, "unknown arch (known: x86_64 loongarch64)", v);
 	} else if (!strcmp(key, "kernel")) {
 		s->kernel = mkv_kernel_find(v);
 		if (!s->kernel)
@@ -403,7 +410,7 @@ static int cmp_fill(const void *a, const void *b)
 // True when every pfn of [start, end) has at least one byte of RAM.
 static bool pfns_are_ram(const struct mkv_spec *s, uint64_t start, uint64_t end)
 {
-	unsigned int shift = s->arch->page_shift;
+	unsigned int shift = s->page_shift;
 	uint64_t pfn = start;
 	for (size_t i = 0; i < s->nr_ram && pfn < end; i++) {
 		uint64_t first = s->ram[i].start >> shift;
@@ -429,8 +436,10 @@ static struct kx_error *check_rule(const struct mkv_spec *s, const struct mkv_pa
 		return rule_error(s, r->line, "page range is not all RAM");
 	if ((r->start | r->end) & (block - 1))
 		return rule_error(s, r->line, "range must be aligned to and a multiple of 1 << order");
-	if (r->cls == MKV_FREE && r->order > 10)
-		return rule_error(s, r->line, "free blocks have order 0..10 (LENGTH(zone.free_area) = 11)");
+	unsigned int orders = s->arch->free_area_len(s->page_shift);
+	if (r->cls == MKV_FREE && r->order >= orders)
+		return kx_error_file(KX_ERROR_INVALID_ARG, s->path, "line %d: free blocks have order "
+				     "0..%u (LENGTH(zone.free_area) = %u)", r->line, orders - 1, orders);
 	if (r->cls == MKV_HUGETLB && r->order == 0)
 		return rule_error(s, r->line, "hugetlb pages are compound: give order=N (9 for 2 MiB)");
 	if (r->order && (r->cls == MKV_HWPOISON || r->cls == MKV_OFFLINE ||
@@ -446,6 +455,11 @@ static struct kx_error *validate(struct mkv_spec *s)
 {
 	if (!s->nr_ram)
 		return kx_error_file(KX_ERROR_INVALID_ARG, s->path, "no ram = line");
+	if (!s->page_shift)
+		s->page_shift = s->arch->default_page_shift;
+	if (!(s->arch->page_shifts & UINT32_C(1) << s->page_shift))
+		return kx_error_file(KX_ERROR_INVALID_ARG, s->path, "%s kernels have no %u KiB pages",
+				     s->arch->name, 1u << (s->page_shift - 10));
 	if (s->nr_rules)  // qsort(NULL, 0, ...) is undefined
 		qsort(s->rules, s->nr_rules, sizeof(*s->rules), cmp_rule);
 	if (s->nr_fills)
@@ -462,7 +476,8 @@ static struct kx_error *validate(struct mkv_spec *s)
 			return rule_error(s, s->fills[i].line, "fill range is not all RAM");
 	}
 	if (!s->osrelease[0])
-		strcpy(s->osrelease, s->kernel->osrelease);
+		snprintf(s->osrelease, sizeof(s->osrelease), "%s-%s", s->kernel->osrelease,
+			 s->arch->flavour);
 	if (!s->version[0])
 		strcpy(s->version, s->kernel->version);
 	if (!s->mem_section_size)

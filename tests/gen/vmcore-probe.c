@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // vmcore-probe VMCORE [PFN...]: read a vmcore back the way a dump tool does
-// (kx_elf_core + kx_vmcoreinfo, then an x86_64 page-table walk written here,
-// independently of the generator) and print what it finds: the utsname at
+// (kx_elf_core + kx_vmcoreinfo, then an x86_64 or loongarch64 page-table
+// walk written here, independently of the generator and of arch/vtop) and
+// print what it finds: the utsname at
 // init_uts_ns and, for each PFN, its struct page located through
 // mem_section. Used by test-mkvmcore.sh to prove the generated structures
 // are consistent with each other.
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +21,17 @@
 static const uint64_t START_KERNEL_MAP = UINT64_C(0xffffffff80000000);
 static const uint64_t ENTRY_ADDR_MASK = UINT64_C(0x000ffffffffff000);
 
+// loongarch64: the direct mapping windows, and the frame bits of an entry.
+static const uint64_t LA_DMW_START = UINT64_C(0x8000000000000000);
+static const uint64_t LA_DMW_END = UINT64_C(0xc000000000000000);
+static const uint64_t LA_PHYS_MASK = (UINT64_C(1) << 48) - 1;
+
 struct probe {
 	struct kx_elf_core *core;
 	struct kx_vmcoreinfo *vi;
+	bool loongarch;           // no SYMBOL(init_top_pgt): swapper_pg_dir in DMW
 	uint64_t root_pa, sme_mask;
-	unsigned int levels;
+	unsigned int levels, page_shift;
 };
 
 static struct kx_error *read_u64(const struct probe *p, uint64_t pa, uint64_t *ret)
@@ -54,13 +62,44 @@ static struct kx_error *vtop(const struct probe *p, uint64_t va, uint64_t *ret)
 	}
 }
 
+// loongarch64 walk: DMW addresses are linear; others go through levels of
+// 2^(page_shift - 3) entries whose upper entries hold the DMW address of
+// the next table; a PMD with _PAGE_HUGE (bit 6) maps a whole PMD; a PTE
+// needs _PAGE_PRESENT (bit 7).
+static struct kx_error *vtop_loongarch64(const struct probe *p, uint64_t va, uint64_t *ret)
+{
+	if (va >= LA_DMW_START && va < LA_DMW_END) {
+		*ret = va & LA_PHYS_MASK;
+		return NULL;
+	}
+	unsigned int bits = p->page_shift - 3;
+	uint64_t table = p->root_pa;
+	for (unsigned int level = p->levels - 1;; level--) {
+		unsigned int shift = p->page_shift + bits * level;
+		uint64_t e, mask = (UINT64_C(1) << shift) - 1;
+		KX_TRY(read_u64(p, table + 8 * ((va >> shift) & ((UINT64_C(1) << bits) - 1)), &e));
+		bool leaf = level == 0 || (level == 1 && (e & 0x40));
+		if (leaf && !(e & 0x80))
+			return kx_error_fault(va, "0x%" PRIx64 " not present at level %u", va, level);
+		if (leaf) {
+			*ret = (e & LA_PHYS_MASK & ~mask) | (va & mask);
+			return NULL;
+		}
+		if (e < LA_DMW_START || e >= LA_DMW_END)
+			return kx_error_fault(va, "0x%" PRIx64 ": level %u entry 0x%" PRIx64
+					      " is not a DMW address", va, level, e);
+		table = e & LA_PHYS_MASK;
+	}
+}
+
 static struct kx_error *read_virt(const struct probe *p, uint64_t va, void *buf, size_t size)
 {
 	uint8_t *out = buf;
 	while (size) {
 		uint64_t pa = 0;  // vtop() sets it on success; -O2 cannot see that
-		KX_TRY(vtop(p, va, &pa));
-		size_t n = 4096 - (va & 4095);
+		KX_TRY(p->loongarch ? vtop_loongarch64(p, va, &pa) : vtop(p, va, &pa));
+		uint64_t page = UINT64_C(1) << p->page_shift;
+		size_t n = (size_t)(page - (va & (page - 1)));
 		n = n < size ? n : size;
 		KX_TRY(kx_elf_core_read_paddr(p->core, pa, out, n));
 		out += n;
@@ -89,10 +128,22 @@ static struct kx_error *probe_open(struct probe *p, const char *path)
 	KX_TRY(kx_elf_core_open(path, &p->core));
 	KX_TRY(kx_elf_core_vmcoreinfo(p->core, &text, &size));
 	KX_TRY(kx_vmcoreinfo_create(text, size, &p->vi));
-	KX_TRY(kx_vmcoreinfo_symbol(p->vi, "init_top_pgt", &top));
-	p->root_pa = top - START_KERNEL_MAP + number_or(p, "phys_base", 0);
-	p->levels = number_or(p, "pgtable_l5_enabled", 0) ? 5 : 4;
-	p->sme_mask = number_or(p, "sme_mask", 0);
+	p->page_shift = 12;
+	while ((UINT64_C(1) << p->page_shift) < p->vi->page_size && p->page_shift < 16)
+		p->page_shift++;
+	struct kx_error *err = kx_vmcoreinfo_symbol(p->vi, "init_top_pgt", &top);
+	if (!kx_error_catch(&err, KX_ERROR_NOT_FOUND)) {
+		KX_TRY(err);
+		p->root_pa = top - START_KERNEL_MAP + number_or(p, "phys_base", 0);
+		p->levels = number_or(p, "pgtable_l5_enabled", 0) ? 5 : 4;
+		p->sme_mask = number_or(p, "sme_mask", 0);
+		return NULL;
+	}
+	// LoongArch exports no arch keys: three levels (the 64-bit default).
+	KX_TRY(kx_vmcoreinfo_symbol(p->vi, "swapper_pg_dir", &top));
+	p->loongarch = true;
+	p->root_pa = top & LA_PHYS_MASK;
+	p->levels = 3;
 	return NULL;
 }
 
@@ -116,12 +167,12 @@ static struct kx_error *print_uts(const struct probe *p)
 // mem_section (SPARSEMEM_EXTREME) -> mem_map -> struct page of @p pfn.
 static struct kx_error *print_page(const struct probe *p, uint64_t pfn)
 {
-	uint64_t root, ms_size, page_size, page_shift = 12;
+	uint64_t root, ms_size, page_size, page_shift = p->page_shift;
 	KX_TRY(kx_vmcoreinfo_symbol(p->vi, "mem_section", &root));
 	KX_TRY(kx_vmcoreinfo_size(p->vi, "mem_section", &ms_size));
 	KX_TRY(kx_vmcoreinfo_size(p->vi, "page", &page_size));
-	uint64_t sbits = number_or(p, "SECTION_SIZE_BITS", 27);
-	uint64_t per_root = 4096 / ms_size, nr = pfn >> (sbits - page_shift);
+	uint64_t sbits = number_or(p, "SECTION_SIZE_BITS", p->loongarch ? 29 : 27);
+	uint64_t per_root = (UINT64_C(1) << page_shift) / ms_size, nr = pfn >> (sbits - page_shift);
 	uint8_t w[8], page[64];
 	KX_TRY(read_virt(p, root + 8 * (nr / per_root), w, 8));
 	uint64_t array = kx_get_le64(w);
