@@ -186,6 +186,39 @@ static void test_file_layout(void **state)
 	close(fd);
 }
 
+// A dropped page takes no descriptor; its 2nd-bitmap byte is rewritten.
+static void test_drop_page(void **state)
+{
+	(void)state;
+	unsigned char notes[SAMPLE_NOTES_CAP], page[SAMPLE_BS] = { 1 };
+	struct kx_dump_writer_params p;
+	sample_params(&p, notes, KX_COMPRESS_NONE, 0, 0);
+	p.num_dumpable = 3;
+	int fd = temp_file();
+	struct kx_dump_writer *w;
+	assert_kx_ok(kx_dump_writer_create(fd, "d.dump", &p, &w));
+	assert_kx_ok(kx_dump_writer_write_headers(w));
+	const uint8_t bits = 0x0e;  // pfns 9, 10, 11
+	assert_kx_ok(kx_dump_writer_write_bitmap(w, 2, 1, &bits, 1));
+	assert_kx_ok(kx_dump_writer_add_page(w, page));
+	assert_kx_ok(kx_dump_writer_drop_page(w, 10, 0x0a));
+	assert_kx_err(kx_dump_writer_finish(w), KX_ERROR_INVALID_ARG,
+		      "1 pages written and 1 dropped but 3 were counted");
+	assert_kx_ok(kx_dump_writer_add_stored(w, page, SAMPLE_BS, 0));
+	assert_kx_err(kx_dump_writer_drop_page(w, 12, 0), KX_ERROR_INVALID_ARG,
+		      "more pages than the 3 counted");
+	assert_kx_err(kx_dump_writer_add_stored(w, page, SAMPLE_BS + 1, 0),
+		      KX_ERROR_INVALID_ARG, "a stored page of 4097 bytes");
+	assert_kx_ok(kx_dump_writer_finish(w));
+	assert_int_equal(kx_dump_writer_pages_added(w), 2);
+	const struct kx_diskdump_layout *l = kx_dump_writer_layout(w);
+	uint8_t byte;
+	assert_kx_ok(kx_io_pread_full(fd, &byte, 1, l->offset_bitmap2 + 1, "d"));
+	assert_int_equal(byte, 0x0a);
+	kx_dump_writer_destroy(w);
+	close(fd);
+}
+
 static void test_misuse(void **state)
 {
 	(void)state;
@@ -208,7 +241,7 @@ static void test_misuse(void **state)
 	assert_kx_err(kx_dump_writer_write_bitmap(w, 3, 0, page, 1), KX_ERROR_INVALID_ARG,
 		      "bitmap 3 does not exist");
 	assert_kx_err(kx_dump_writer_finish(w), KX_ERROR_INVALID_ARG,
-		      "x.dump: 0 pages written but 1 were counted as dumpable");
+		      "x.dump: 0 pages written and 0 dropped but 1 were counted as dumpable");
 	assert_kx_ok(kx_dump_writer_add_page(w, page));
 	assert_kx_err(kx_dump_writer_add_page(w, page), KX_ERROR_INVALID_ARG,
 		      "more pages than the 1 counted as dumpable");
@@ -495,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_small_buffers_no_zero_sharing),
 		cmocka_unit_test(test_file_layout),
 		cmocka_unit_test(test_misuse),
+		cmocka_unit_test(test_drop_page),
 		cmocka_unit_test(test_dev_full),
 		cmocka_unit_test(test_nospace_leaves_readable_incomplete_dump),
 		cmocka_unit_test(test_nospace_before_any_page),
