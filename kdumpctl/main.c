@@ -3,10 +3,12 @@
 // the configuration check, sysconfig, the instance lock, then commands.c.
 #include "config.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch.h"
 #include "commands.h"
@@ -41,8 +43,10 @@ static void usage(FILE *out)
 		"  --root=DIR   read and lock the system below DIR (also $KX_ROOT)\n"
 		"  --arch=ARCH  the architecture of the tables (default: this machine's)\n"
 		"  --dry-run    print the kexec commands instead of running them\n"
-		"Environment: KX_KEXEC the kexec command (words), default %s/kexec\n",
-		KX_SBINDIR);
+		"Environment: KX_KEXEC the kexec command (words), default %s/kexec\n"
+		"  KX_MAKEDUMPFILE, KX_VMCORE_DMESG: the programs put in the kdump\n"
+		"  initramfs, default %s/makedumpfile and %s/vmcore-dmesg\n",
+		KX_SBINDIR, KX_SBINDIR, KX_SBINDIR);
 }
 
 // 0 to go on, else 1 + the exit status.
@@ -89,6 +93,26 @@ static bool kexec_command(char **words, char *argv_out[MAX_KEXEC_WORDS + 1])
 	return n > 0;
 }
 
+// Our programs for the initramfs: this very kdumpctl, makedumpfile and vmcore-dmesg.
+struct programs {
+	char self[PATH_MAX];
+	const char *list[4];
+};
+
+static bool find_programs(struct programs *p)
+{
+	ssize_t n = readlink("/proc/self/exe", p->self, sizeof(p->self) - 1);
+	if (n <= 0)
+		return false;
+	p->self[n] = '\0';
+	const char *mdf = getenv("KX_MAKEDUMPFILE"), *vd = getenv("KX_VMCORE_DMESG");
+	p->list[0] = p->self;
+	p->list[1] = mdf && *mdf ? mdf : KX_SBINDIR "/makedumpfile";
+	p->list[2] = vd && *vd ? vd : KX_SBINDIR "/vmcore-dmesg";
+	p->list[3] = NULL;
+	return true;
+}
+
 static void lock_waiting(void *arg)
 {
 	(void)arg;
@@ -114,7 +138,13 @@ static int run(const struct opts *o, const struct kx_root *root, const struct kx
 	char *words = NULL, *kexec[MAX_KEXEC_WORDS + 1];
 	struct kx_runner runner;
 	struct kx_lock lock = { .fd = -1 };
+	struct kx_root host = { .prefix = NULL };
+	struct programs progs;
 	int status = EXIT_FAILURE;
+	if (!find_programs(&progs)) {
+		fprintf(stderr, "kdump: cannot find this program through /proc/self/exe\n");
+		goto out;
+	}
 	if (!kexec_command(&words, kexec)) {
 		fprintf(stderr, "kdump: KX_KEXEC names no command\n");
 		goto out;
@@ -130,7 +160,8 @@ static int run(const struct opts *o, const struct kx_root *root, const struct kx
 		goto out;
 	}
 	struct kx_kdumpctl ctx = { .root = root, .arch = arch, .sc = sc, .runner = &runner,
-				   .kexec = kexec, .prog = prog, .out = stdout, .err = stderr };
+				   .kexec = kexec, .programs = progs.list, .host = &host,
+				   .prog = prog, .out = stdout, .err = stderr };
 	status = kx_commands_run(&ctx, o->argc, o->argv);
 	kx_lock_release(&lock);
 out:
