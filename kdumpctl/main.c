@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arch.h"
+#include "capture.h"
+#include "capture_sys.h"
 #include "commands.h"
 #include "conf.h"
 #include "lock.h"
@@ -43,6 +46,9 @@ static void usage(FILE *out)
 		"  --root=DIR   read and lock the system below DIR (also $KX_ROOT)\n"
 		"  --arch=ARCH  the architecture of the tables (default: this machine's)\n"
 		"  --dry-run    print the kexec commands instead of running them\n"
+		"  capture      the capture side (what /init runs in the kdump initramfs);\n"
+		"               with --dry-run it records mounts, module loads and\n"
+		"               reboots instead of doing them\n"
 		"Environment: KX_KEXEC the kexec command (words), default %s/kexec\n"
 		"  KX_MAKEDUMPFILE, KX_VMCORE_DMESG: the programs put in the kdump\n"
 		"  initramfs, default %s/makedumpfile and %s/vmcore-dmesg\n",
@@ -170,8 +176,45 @@ out:
 	return status;
 }
 
+enum { CAPTURE_WAIT_SECONDS = 90 };
+
+// The capture side (capture.h). Real only as /init (PID 1) of the capture
+// kernel; elsewhere only --dry-run, which records instead of mounting,
+// loading modules or rebooting.
+static int capture_main(const struct kx_root *root, bool record)
+{
+	if (!record && getpid() != 1) {
+		fprintf(stderr, "kdump: capture: not the capture kernel's /init (PID 1): "
+				"use --dry-run\n");
+		return EXIT_FAILURE;
+	}
+	struct kx_capture_sys sys;
+	if (record)
+		kx_capture_sys_init_record(&sys, stdout);
+	else
+		kx_capture_sys_init_real(&sys);
+	struct kx_capture cap = { .root = root, .sys = &sys, .console = stderr,
+				  .now = time(NULL), .wait_seconds = CAPTURE_WAIT_SECONDS };
+	kx_notes_init(&cap.log);
+	if (!record)
+		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	int rc = kx_capture_run(&cap);
+	kx_notes_deinit(&cap.log);
+	return rc;
+}
+
+static bool is_init(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+	return strcmp(base ? base + 1 : argv0, "init") == 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 0 && is_init(argv[0])) {
+		struct kx_root real = { .prefix = NULL };
+		return capture_main(&real, false);
+	}
 	struct opts o = { .root = NULL };
 	int rc = parse_args(argc, argv, &o);
 	if (rc)
@@ -195,6 +238,8 @@ int main(int argc, char **argv)
 		// Our own usage; an unknown command gets upstream's (commands.c).
 		usage(stderr);
 		status = EXIT_FAILURE;
+	} else if (strcmp(o.argv[0], "capture") == 0) {
+		status = capture_main(&root, o.dry_run);
 	} else {
 		status = run(&o, &root, arch, argv[0]);
 	}
