@@ -101,9 +101,15 @@ static bool kexec_command(char **words, char *argv_out[MAX_KEXEC_WORDS + 1])
 
 // Our programs for the initramfs: this very kdumpctl, makedumpfile and vmcore-dmesg.
 struct programs {
-	char self[PATH_MAX];
+	char self[PATH_MAX], mdf[PATH_MAX], vd[PATH_MAX];
 	const char *list[4];
 };
+
+// @p path made absolute (the builder reads programs by system path).
+static const char *absolute(const char *path, char buf[PATH_MAX])
+{
+	return realpath(path, buf) ? buf : path;
+}
 
 static bool find_programs(struct programs *p)
 {
@@ -113,8 +119,8 @@ static bool find_programs(struct programs *p)
 	p->self[n] = '\0';
 	const char *mdf = getenv("KX_MAKEDUMPFILE"), *vd = getenv("KX_VMCORE_DMESG");
 	p->list[0] = p->self;
-	p->list[1] = mdf && *mdf ? mdf : KX_SBINDIR "/makedumpfile";
-	p->list[2] = vd && *vd ? vd : KX_SBINDIR "/vmcore-dmesg";
+	p->list[1] = absolute(mdf && *mdf ? mdf : KX_SBINDIR "/makedumpfile", p->mdf);
+	p->list[2] = absolute(vd && *vd ? vd : KX_SBINDIR "/vmcore-dmesg", p->vd);
 	p->list[3] = NULL;
 	return true;
 }
