@@ -49,7 +49,8 @@ static void say_error(struct kx_capture *cap, struct kx_error *err)
 	kx_error_destroy(err);
 }
 
-// Run @p argv with standard output on @p out_fd (-1: inherited).
+// Run @p argv with standard output on @p out_fd (-1: the console, our stderr,
+// so that only the recording table writes to our stdout).
 // @return the exit status, 128 + N for signal N, 127 when it cannot start.
 static int run(char *const argv[], int out_fd)
 {
@@ -57,7 +58,7 @@ static int run(char *const argv[], int out_fd)
 	if (pid < 0)
 		return 127;
 	if (pid == 0) {
-		if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
+		if (dup2(out_fd >= 0 ? out_fd : STDERR_FILENO, STDOUT_FILENO) < 0)
 			_exit(127);
 		execvp(argv[0], argv);
 		_exit(127);
