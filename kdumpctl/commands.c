@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "conf.h"
 #include "crashkernel.h"
+#include "initramfs.h"
 #include "iomem.h"
 #include "kernel.h"
 #include "ranges.h"
@@ -243,8 +244,7 @@ static struct kx_error *load_argv(const struct kx_kdumpctl *ctx, const struct bo
 static bool load_kdump(const struct kx_kdumpctl *ctx, const struct bootinfo *bi)
 {
 	if (!kx_root_exists(ctx->root, bi->initrd)) {
-		say(ctx, "Cannot load the kdump kernel: %s does not exist, and building the kdump "
-			 "initramfs is not implemented yet", bi->initrd);
+		say(ctx, "Cannot load the kdump kernel: %s does not exist", bi->initrd);
 		return false;
 	}
 	struct argv_buf a = { .n = 0 };
@@ -333,7 +333,27 @@ static bool parse_config(const struct kx_kdumpctl *ctx, struct kx_conf **conf,
 	return !err;
 }
 
-// check_rebuild, minus the rebuild itself: the builder does not exist yet.
+// rebuild_initrd: build, then say what went wrong the way upstream does.
+static bool rebuild_initrd(const struct kx_kdumpctl *ctx, const struct kx_conf_settings *s,
+			   const struct bootinfo *bi)
+{
+	struct kx_initramfs_input in = { .settings = s, .conf_path = KX_CONF_PATH,
+					 .kver = bi->k.kver, .host = ctx->host,
+					 .programs = ctx->programs };
+	struct kx_notes notes;
+	kx_notes_init(&notes);
+	struct kx_error *err = kx_initramfs_write(ctx->root, &in, bi->initrd, &notes);
+	say_notes(ctx, &notes);
+	if (err) {
+		say_error(ctx, err);
+		say(ctx, "mkdumprd: failed to make kdump initrd");
+		return false;
+	}
+	// FIXME: clear vmcore-creation.status once `kdumpctl test` writes it.
+	return true;
+}
+
+// check_rebuild: rebuild when rebuild.c finds a reason.
 static bool rebuild_step(const struct kx_kdumpctl *ctx, const struct kx_conf_settings *s,
 			 const struct bootinfo *bi)
 {
@@ -350,14 +370,8 @@ static bool rebuild_step(const struct kx_kdumpctl *ctx, const struct kx_conf_set
 	}
 	if (!need)
 		return true;
-	if (kx_root_exists(ctx->root, bi->initrd)) {
-		say(ctx, "WARNING: %s should be rebuilt, but building the kdump initramfs is not "
-			 "implemented yet: using it as it is", bi->initrd);
-		return true;
-	}
-	say(ctx, "Cannot build %s: building the kdump initramfs is not implemented yet",
-	    bi->initrd);
-	return false;
+	say(ctx, "Rebuilding %s", bi->initrd);
+	return rebuild_initrd(ctx, s, bi);
 }
 
 static enum step start_steps(const struct kx_kdumpctl *ctx)
@@ -438,6 +452,22 @@ static int cmd_reload(const struct kx_kdumpctl *ctx)
 	bool ok = setup_initrd(ctx, &bi) && load_kdump(ctx, &bi);
 	bootinfo_deinit(&bi);
 	say(ctx, ok ? "Starting kdump: [OK]" : "Starting kdump: [FAILED]");
+	return ok ? KX_KDUMPCTL_OK : KX_KDUMPCTL_FAILED;
+}
+
+// Upstream's rebuild: parse, find the kernel, build unconditionally.
+static int cmd_rebuild(const struct kx_kdumpctl *ctx)
+{
+	struct kx_conf *conf = NULL;
+	struct kx_conf_settings s;
+	struct bootinfo bi = { .initrd = NULL };
+	bool ok = parse_config(ctx, &conf, &s) && setup_initrd(ctx, &bi);
+	if (ok) {
+		say(ctx, "Rebuilding %s", bi.initrd);
+		ok = rebuild_initrd(ctx, &s, &bi);
+	}
+	bootinfo_deinit(&bi);
+	kx_conf_destroy(conf);
 	return ok ? KX_KDUMPCTL_OK : KX_KDUMPCTL_FAILED;
 }
 
@@ -554,7 +584,7 @@ void kx_commands_usage(const struct kx_kdumpctl *ctx)
 
 int kx_commands_run(const struct kx_kdumpctl *ctx, int argc, char **argv)
 {
-	static const char *const later[] = { "rebuild", "propagate", "test", "reset-crashkernel",
+	static const char *const later[] = { "propagate", "test", "reset-crashkernel",
 					     "setup-crypttab", NULL };
 	const char *cmd = argc > 0 ? argv[0] : "";
 	if (strcmp(cmd, "start") == 0)
@@ -569,6 +599,8 @@ int kx_commands_run(const struct kx_kdumpctl *ctx, int argc, char **argv)
 		return cmd_reload(ctx);
 	if (strcmp(cmd, "showmem") == 0)
 		return cmd_showmem(ctx);
+	if (strcmp(cmd, "rebuild") == 0)
+		return cmd_rebuild(ctx);
 	if (strcmp(cmd, "estimate") == 0)
 		return cmd_estimate(ctx);
 	if (strcmp(cmd, "get-default-crashkernel") == 0)

@@ -20,9 +20,11 @@
  * | showmem, get-default-crashkernel, estimate | 0, 1 on errors |
  * | anything else | 1 after the usage line |
  *
- * Not implemented yet (they fail saying so): rebuild, propagate, test,
- * reset-crashkernel, setup-crypttab. Building the kdump initramfs is not
- * implemented: start uses an existing one and fails clearly without it.
+ * | rebuild | 0, or 1 when the configuration or the build fails |
+ *
+ * start builds the kdump initramfs (initramfs.h) when rebuild.h says so;
+ * rebuild always does. Not implemented yet (they fail saying so):
+ * propagate, test, reset-crashkernel, setup-crypttab.
  */
 #ifndef KX_KDUMPCTL_COMMANDS_H
 #define KX_KDUMPCTL_COMMANDS_H
@@ -49,6 +51,10 @@ struct kx_kdumpctl {
 	const struct kx_runner *runner; /**< how kexec is run */
 	/** kexec's program and leading arguments, NULL-terminated. */
 	char *const *kexec;
+	/** Our programs for the initramfs (kdumpctl first), NULL-terminated. */
+	const char *const *programs;
+	/** Where @ref programs and their libraries are read (normally the real root). */
+	const struct kx_root *host;
 	/** Upstream's program name for the usage line. */
 	const char *prog;
 	FILE *out; /**< stdout */

@@ -3,12 +3,17 @@
 // the configuration check, sysconfig, the instance lock, then commands.c.
 #include "config.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "arch.h"
+#include "capture.h"
+#include "capture_sys.h"
 #include "commands.h"
 #include "conf.h"
 #include "lock.h"
@@ -41,8 +46,13 @@ static void usage(FILE *out)
 		"  --root=DIR   read and lock the system below DIR (also $KX_ROOT)\n"
 		"  --arch=ARCH  the architecture of the tables (default: this machine's)\n"
 		"  --dry-run    print the kexec commands instead of running them\n"
-		"Environment: KX_KEXEC the kexec command (words), default %s/kexec\n",
-		KX_SBINDIR);
+		"  capture      the capture side (what /init runs in the kdump initramfs);\n"
+		"               with --dry-run it records mounts, module loads and\n"
+		"               reboots instead of doing them\n"
+		"Environment: KX_KEXEC the kexec command (words), default %s/kexec\n"
+		"  KX_MAKEDUMPFILE, KX_VMCORE_DMESG: the programs put in the kdump\n"
+		"  initramfs, default %s/makedumpfile and %s/vmcore-dmesg\n",
+		KX_SBINDIR, KX_SBINDIR, KX_SBINDIR);
 }
 
 // 0 to go on, else 1 + the exit status.
@@ -89,6 +99,32 @@ static bool kexec_command(char **words, char *argv_out[MAX_KEXEC_WORDS + 1])
 	return n > 0;
 }
 
+// Our programs for the initramfs: this very kdumpctl, makedumpfile and vmcore-dmesg.
+struct programs {
+	char self[PATH_MAX], mdf[PATH_MAX], vd[PATH_MAX];
+	const char *list[4];
+};
+
+// @p path made absolute (the builder reads programs by system path).
+static const char *absolute(const char *path, char buf[PATH_MAX])
+{
+	return realpath(path, buf) ? buf : path;
+}
+
+static bool find_programs(struct programs *p)
+{
+	ssize_t n = readlink("/proc/self/exe", p->self, sizeof(p->self) - 1);
+	if (n <= 0)
+		return false;
+	p->self[n] = '\0';
+	const char *mdf = getenv("KX_MAKEDUMPFILE"), *vd = getenv("KX_VMCORE_DMESG");
+	p->list[0] = p->self;
+	p->list[1] = absolute(mdf && *mdf ? mdf : KX_SBINDIR "/makedumpfile", p->mdf);
+	p->list[2] = absolute(vd && *vd ? vd : KX_SBINDIR "/vmcore-dmesg", p->vd);
+	p->list[3] = NULL;
+	return true;
+}
+
 static void lock_waiting(void *arg)
 {
 	(void)arg;
@@ -114,7 +150,13 @@ static int run(const struct opts *o, const struct kx_root *root, const struct kx
 	char *words = NULL, *kexec[MAX_KEXEC_WORDS + 1];
 	struct kx_runner runner;
 	struct kx_lock lock = { .fd = -1 };
+	struct kx_root host = { .prefix = NULL };
+	struct programs progs;
 	int status = EXIT_FAILURE;
+	if (!find_programs(&progs)) {
+		fprintf(stderr, "kdump: cannot find this program through /proc/self/exe\n");
+		goto out;
+	}
 	if (!kexec_command(&words, kexec)) {
 		fprintf(stderr, "kdump: KX_KEXEC names no command\n");
 		goto out;
@@ -130,7 +172,8 @@ static int run(const struct opts *o, const struct kx_root *root, const struct kx
 		goto out;
 	}
 	struct kx_kdumpctl ctx = { .root = root, .arch = arch, .sc = sc, .runner = &runner,
-				   .kexec = kexec, .prog = prog, .out = stdout, .err = stderr };
+				   .kexec = kexec, .programs = progs.list, .host = &host,
+				   .prog = prog, .out = stdout, .err = stderr };
 	status = kx_commands_run(&ctx, o->argc, o->argv);
 	kx_lock_release(&lock);
 out:
@@ -139,8 +182,45 @@ out:
 	return status;
 }
 
+enum { CAPTURE_WAIT_SECONDS = 90 };
+
+// The capture side (capture.h). Real only as /init (PID 1) of the capture
+// kernel; elsewhere only --dry-run, which records instead of mounting,
+// loading modules or rebooting.
+static int capture_main(const struct kx_root *root, bool record)
+{
+	if (!record && getpid() != 1) {
+		fprintf(stderr, "kdump: capture: not the capture kernel's /init (PID 1): "
+				"use --dry-run\n");
+		return EXIT_FAILURE;
+	}
+	struct kx_capture_sys sys;
+	if (record)
+		kx_capture_sys_init_record(&sys, stdout);
+	else
+		kx_capture_sys_init_real(&sys);
+	struct kx_capture cap = { .root = root, .sys = &sys, .console = stderr,
+				  .now = time(NULL), .wait_seconds = CAPTURE_WAIT_SECONDS };
+	kx_notes_init(&cap.log);
+	if (!record)
+		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	int rc = kx_capture_run(&cap);
+	kx_notes_deinit(&cap.log);
+	return rc;
+}
+
+static bool is_init(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+	return strcmp(base ? base + 1 : argv0, "init") == 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 0 && is_init(argv[0])) {
+		struct kx_root real = { .prefix = NULL };
+		return capture_main(&real, false);
+	}
 	struct opts o = { .root = NULL };
 	int rc = parse_args(argc, argv, &o);
 	if (rc)
@@ -164,6 +244,8 @@ int main(int argc, char **argv)
 		// Our own usage; an unknown command gets upstream's (commands.c).
 		usage(stderr);
 		status = EXIT_FAILURE;
+	} else if (strcmp(o.argv[0], "capture") == 0) {
+		status = capture_main(&root, o.dry_run);
 	} else {
 		status = run(&o, &root, arch, argv[0]);
 	}

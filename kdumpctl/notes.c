@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "notes.h"
 
@@ -44,4 +45,12 @@ struct kx_error *kx_notes_add(struct kx_notes *notes, const char *fmt, ...)
 		return &kx_enomem;
 	notes->lines[notes->count++] = line;
 	return NULL;
+}
+
+bool kx_notes_contains(const struct kx_notes *notes, const char *line)
+{
+	for (size_t i = 0; i < notes->count; i++)
+		if (strcmp(notes->lines[i], line) == 0)
+			return true;
+	return false;
 }

@@ -10,6 +10,7 @@
 #ifndef KX_KDUMPCTL_NOTES_H
 #define KX_KDUMPCTL_NOTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "compiler.h"
@@ -33,5 +34,8 @@ void kx_notes_deinit(struct kx_notes *notes);
  * @return NULL or &kx_enomem (the list is then unchanged).
  */
 struct kx_error *kx_notes_add(struct kx_notes *notes, const char *fmt, ...) KX_PRINTF(2, 3);
+
+/** Whether one of the lines of @p notes is @p line. */
+bool kx_notes_contains(const struct kx_notes *notes, const char *line);
 
 #endif /* KX_KDUMPCTL_NOTES_H */
