@@ -2,12 +2,18 @@
 // Erased physical ranges and eraseinfo text: see erase_map.h.
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "diskdump.h"
+#include "diskdump_reader.h"
 #include "erase_map.h"
+#include "io.h"
 
 struct kx_error *kx_erase_map_create(struct kx_erase_map **ret)
 {
@@ -135,4 +141,38 @@ bool kx_erase_map_apply(const struct kx_erase_map *map, uint64_t pfn, uint64_t p
 		changed = true;
 	}
 	return changed;
+}
+
+static struct kx_error *read_info(int fd, const char *path, char **ret, size_t *size_ret)
+{
+	struct kx_diskdump_reader *r;
+	KX_TRY(kx_diskdump_reader_create(fd, path, &r));
+	const struct kx_diskdump_sub_header *sub = kx_diskdump_reader_sub_header(r);
+	uint64_t off = sub->offset_eraseinfo, size = sub->size_eraseinfo;
+	kx_diskdump_reader_destroy(r);
+	KX_CHECK(size <= KX_ERASE_MAP_MAX_INFO, KX_ERROR_CORRUPT,
+		 "%s: eraseinfo of %llu bytes is more than %d", path, (unsigned long long)size,
+		 KX_ERASE_MAP_MAX_INFO);
+	char *text = malloc((size_t)size + 1);
+	if (!text)
+		return &kx_enomem;
+	struct kx_error *err = size ? kx_io_pread_full(fd, text, (size_t)size, off, path) : NULL;
+	if (err) {
+		free(text);
+		return kx_error_prefix(err, "reading the eraseinfo at %llu", (unsigned long long)off);
+	}
+	text[size] = '\0';
+	*ret = text;
+	*size_ret = (size_t)size;
+	return NULL;
+}
+
+struct kx_error *kx_erase_map_read_info(const char *path, char **ret, size_t *size_ret)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kx_error_os(errno, path, "opening the dump");
+	struct kx_error *err = read_info(fd, path, ret, size_ret);
+	close(fd);
+	return err;
 }

@@ -81,4 +81,18 @@ bool kx_erase_map_touches(const struct kx_erase_map *map, uint64_t pfn, uint64_t
 bool kx_erase_map_apply(const struct kx_erase_map *map, uint64_t pfn, uint64_t page_size,
 			void *page);
 
+/** Largest eraseinfo read back from a dump. */
+enum { KX_ERASE_MAP_MAX_INFO = 64 * 1024 * 1024 };
+
+/**
+ * Read the eraseinfo text of the kdump-compressed file @p path (--eraseinfo).
+ * @param ret       a new NUL-terminated buffer, owned by the caller (empty
+ *                  when the dump erased nothing)
+ * @param size_ret  its length
+ * @return NULL; errors of opening or validating the dump; KX_ERROR_CORRUPT
+ *         when the eraseinfo lies beyond the file or exceeds
+ *         KX_ERASE_MAP_MAX_INFO; &kx_enomem.
+ */
+struct kx_error *kx_erase_map_read_info(const char *path, char **ret, size_t *size_ret);
+
 #endif /* KX_ERASE_MAP_H */
