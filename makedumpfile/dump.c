@@ -8,6 +8,7 @@
 #include "bitmap.h"
 #include "dump.h"
 #include "dump_writer.h"
+#include "erase_map.h"
 #include "log.h"
 #include "pipeline.h"
 #include "vmcore.h"
@@ -135,8 +136,16 @@ static struct kx_error *start_pipeline(struct dump *d)
 		.detect_zero = d->req->level & KX_DL_ZERO,
 		.threads = d->req->threads,
 		.use_mmap = !d->req->no_mmap,
+		.erase = d->req->erase,
 	};
 	return kx_pipeline_create(&pp, store_page, d, &d->pipe);
+}
+
+// What --config erased, after the page data (makedumpfile.md §1.6).
+static struct kx_error *write_eraseinfo(struct dump *d)
+{
+	const struct kx_erase_map *m = d->req->erase;
+	return m ? kx_dump_writer_write_eraseinfo(d->w, m->info, m->info_size) : NULL;
 }
 
 // Pass 2: each window's 2nd bitmap, then its pages, in pfn order.
@@ -160,6 +169,7 @@ static struct kx_error *write_pages(struct dump *d)
 	}
 	kx_log_progress_finish(&d->progress);
 	KX_TRY(kx_dump_writer_finish(d->w));
+	KX_TRY(write_eraseinfo(d));
 	return kx_dump_sink_finish(&d->sink);
 }
 

@@ -22,6 +22,7 @@
 #include "error.h"
 #include "filter.h"
 
+struct kx_erase_map;
 struct kx_log;
 struct kx_vmcore;
 
@@ -47,6 +48,8 @@ struct kx_dump_request {
 	unsigned int threads;
 	/** Read the vmcore instead of mapping it (--non-mmap). */
 	bool no_mmap;
+	/** Data to erase (--config), frozen, and its eraseinfo; NULL = none. */
+	const struct kx_erase_map *erase;
 	/** Progress and messages; may be NULL. */
 	const struct kx_log *log;
 };

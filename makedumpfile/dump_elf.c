@@ -10,6 +10,7 @@
 #include "byteorder.h"
 #include "dump_elf.h"
 #include "dump_writer.h"
+#include "erase_map.h"
 #include "elf_core.h"
 #include "elf_core_header.h"
 #include "io.h"
@@ -174,6 +175,13 @@ static struct kx_error *walk_load(struct elf_dump *d, size_t li)
 	return NULL;
 }
 
+// --config: erase before anything looks at the page (zero check included).
+static void erase_page(const struct elf_dump *d, uint64_t pfn)
+{
+	if (d->req->erase)
+		kx_erase_map_apply(d->req->erase, pfn, d->vm->page_size, d->page);
+}
+
 // Drop the window's zero pages from the bitmap (dump level bit 0).
 static struct kx_error *exclude_zero_pages(struct elf_dump *d)
 {
@@ -184,6 +192,7 @@ static struct kx_error *exclude_zero_pages(struct elf_dump *d)
 		if (kx_error_catch(&err, KX_ERROR_OS))
 			continue;  // unreadable: kept, and written as zeros later
 		KX_TRY(err);
+		erase_page(d, pfn);
 		if (kx_dump_writer_page_is_zero(d->page, d->vm->page_size)) {
 			kx_bitmap_clear_range(&d->bm, pfn, pfn + 1);
 			d->res->zero_pages++;
@@ -329,6 +338,8 @@ static struct kx_error *read_page(struct elf_dump *d, uint64_t pfn)
 		d->res->unreadable_pages++;
 		memset(d->page, 0, d->vm->page_size);
 	}
+	if (!err)
+		erase_page(d, pfn);
 	return err;
 }
 

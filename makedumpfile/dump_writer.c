@@ -379,6 +379,26 @@ struct kx_error *kx_dump_writer_finish(struct kx_dump_writer *w)
 	return NULL;
 }
 
+struct kx_error *kx_dump_writer_write_eraseinfo(struct kx_dump_writer *w, const void *text,
+						size_t size)
+{
+	KX_TRY(check_usable(w));
+	if (!size)
+		return NULL;
+	KX_TRY(flush(w));
+	uint64_t off = w->data.file_off;
+	KX_CHECK(off <= (uint64_t)INT64_MAX - size, KX_ERROR_OVERFLOW,
+		 "%s: eraseinfo beyond the largest file offset", name(w));
+	KX_TRY(write_at(w, text, size, off));
+	struct kx_diskdump_sub_header sub;
+	fill_headers(w, &sub);
+	sub.offset_eraseinfo = off;
+	sub.size_eraseinfo = size;
+	unsigned char sbuf[KX_DISKDUMP_SUB_HEADER_SIZE];
+	kx_diskdump_sub_header_encode(&sub, sbuf);
+	return write_at(w, sbuf, sizeof(sbuf), w->layout.offset_sub_header);
+}
+
 struct kx_error *kx_dump_writer_mark_incomplete(struct kx_dump_writer *w)
 {
 	// write_headers() fills w->header before its first write, so a writer

@@ -161,6 +161,15 @@ struct kx_error *kx_dump_writer_drop_page(struct kx_dump_writer *w, uint64_t pfn
 struct kx_error *kx_dump_writer_finish(struct kx_dump_writer *w);
 
 /**
+ * After kx_dump_writer_finish(): append @p size bytes of eraseinfo text
+ * after the page data and write the sub header again with
+ * offset_eraseinfo/size_eraseinfo, as upstream does. Nothing when @p size
+ * is 0.
+ */
+struct kx_error *kx_dump_writer_write_eraseinfo(struct kx_dump_writer *w, const void *text,
+						size_t size);
+
+/**
  * Rewrite the header with DUMP_DH_COMPRESSED_INCOMPLETE set. Works after
  * a write error: it only overwrites bytes already written. Does nothing on
  * a flattened stream, which cannot rewrite its header.

@@ -16,6 +16,9 @@
 #include "dmesg.h"
 #include "dump.h"
 #include "dump_elf.h"
+#include "erase_conf.h"
+#include "erase_dwarf.h"
+#include "erase_map.h"
 #include "flattened.h"
 #include "log.h"
 #include "options.h"
@@ -41,6 +44,8 @@ static void usage(FILE *out)
 		" --message-level N 1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)\n"
 		" --cyclic-buffer KiB, --num-threads N, --non-mmap, --dry-run, --show-stats\n"
 		" --dump-dmesg      write the dead kernel's log: makedumpfile --dump-dmesg VMCORE LOGFILE\n"
+		" -x VMLINUX --config FILE  erase the data FILE names (makedumpfile.conf(5))\n"
+		" --eraseinfo DUMPFILE      print what --config erased from DUMPFILE\n"
 		" --check-params    only check the command line\n"
 		" -h, --help        print this help and exit\n"
 		" -v                print the version and exit\n");
@@ -91,13 +96,14 @@ static void report(const struct kx_log *log, const struct kx_dump_result *r)
 static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 {
 	if (o->mode != KX_MDF_CREATE && o->mode != KX_MDF_FLATTEN &&
-	    o->mode != KX_MDF_REARRANGE && o->mode != KX_MDF_DUMP_DMESG)
+	    o->mode != KX_MDF_REARRANGE && o->mode != KX_MDF_DUMP_DMESG &&
+	    o->mode != KX_MDF_ERASEINFO)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
 				       "this mode (--split, --reassemble, --mem-usage, -g) "
 				       "is not implemented yet");
-	if (o->exclude_vmemmap || o->vmlinux || o->vmcoreinfo || o->config)
+	if (o->exclude_vmemmap || o->vmcoreinfo || (o->vmlinux && !o->config))
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
-				       "-e, -x, -i and --config are not implemented yet");
+				       "-e, -i and -x without --config are not implemented yet");
 	return NULL;
 }
 
@@ -120,6 +126,35 @@ static enum kx_compress_method method_of(const struct kx_mdf_opts *o, const stru
 	return (enum kx_compress_method)o->compression;
 }
 
+// --config: what to erase, resolved against -x VMLINUX and the vmcore.
+static struct kx_error *erase_setup(const struct kx_mdf_opts *o, const struct kx_log *log,
+				    const struct kx_vmcore *vm, struct kx_erase_map **ret)
+{
+	*ret = NULL;
+	if (!o->config)
+		return NULL;
+	struct kx_erase_conf *conf;
+	KX_TRY(kx_erase_conf_load(o->config, &conf));
+	size_t skipped = 0;
+	struct kx_error *err = kx_erase_build(conf, o->vmlinux, vm, ret, &skipped);
+	kx_erase_conf_destroy(conf);
+	if (!err && skipped)
+		kx_log_msg(log, KX_LOG_COMMON, "%s: %zu command(s) in kernel module sections "
+			   "skipped: module debuginfo is not supported.\n", o->config, skipped);
+	return err;
+}
+
+// --eraseinfo DUMPFILE: what --config erased, as the dump recorded it.
+static struct kx_error *print_eraseinfo(const struct kx_mdf_opts *o)
+{
+	char *text;
+	size_t size;
+	KX_TRY(kx_erase_map_read_info(o->files[0], &text, &size));
+	fwrite(text, 1, size, stdout);
+	free(text);
+	return NULL;
+}
+
 // Try each -d level in turn while the output fills up.
 static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx_log *log,
 				    struct kx_dump_result *res)
@@ -127,6 +162,12 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 	struct kx_vmcore *vm;
 	KX_TRY(kx_vmcore_open(o->files[0], &vm));
 	warn_vmcore(log, vm);
+	struct kx_erase_map *erase;
+	struct kx_error *err = erase_setup(o, log, vm, &erase);
+	if (err) {
+		kx_vmcore_destroy(vm);
+		return err;
+	}
 	bool flatten = o->mode == KX_MDF_FLATTEN;
 	struct kx_dump_request req = {
 		.output = flatten ? NULL : o->files[1],
@@ -138,9 +179,9 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		.window_pfns = o->cyclic_buffer * 1024 * 8,
 		.threads = o->num_threads,
 		.no_mmap = o->non_mmap,
+		.erase = erase,
 		.log = log,
 	};
-	struct kx_error *err = NULL;
 	for (size_t i = 0; i < o->nr_levels; i++) {
 		req.level = o->levels[i];
 		kx_error_destroy(err);
@@ -152,6 +193,7 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		unlink(req.output);
 		req.force = true;
 	}
+	kx_erase_map_destroy(erase);
 	kx_vmcore_destroy(vm);
 	return err;
 }
@@ -207,6 +249,16 @@ static struct kx_error *dump_dmesg(const struct kx_mdf_opts *o, const struct kx_
 	return err;
 }
 
+static int print_eraseinfo_exit(const struct kx_mdf_opts *o)
+{
+	struct kx_error *err = print_eraseinfo(o);
+	if (!err)
+		return EXIT_SUCCESS;
+	fprintf(stderr, "makedumpfile: %s\n", err->message);
+	kx_error_destroy(err);
+	return EXIT_FAILURE;
+}
+
 static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 {
 	struct kx_dump_result res = { 0 };
@@ -215,6 +267,8 @@ static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 		err = rearrange(o, log);
 	} else if (!err && o->mode == KX_MDF_DUMP_DMESG) {
 		err = dump_dmesg(o, log);
+	} else if (!err && o->mode == KX_MDF_ERASEINFO) {
+		return print_eraseinfo_exit(o);
 	} else if (!err) {
 		err = limit_size(o->size_limit);
 		if (!err)

@@ -27,6 +27,7 @@ enum {
 	OPT_SHOW_STATS,
 	OPT_CHECK_PARAMS,
 	OPT_CONFIG,
+	OPT_ERASEINFO,
 	OPT_UNSUPPORTED,
 };
 
@@ -46,6 +47,7 @@ static const struct option long_options[] = {
 	{ "show-stats", no_argument, NULL, OPT_SHOW_STATS },
 	{ "check-params", no_argument, NULL, OPT_CHECK_PARAMS },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "eraseinfo", no_argument, NULL, OPT_ERASEINFO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	// Xen, sadump, eppic and extension filters: accepted as upstream
@@ -164,6 +166,7 @@ static struct kx_error *flag_option(int c, bool *debug, bool *stats, struct kx_m
 	case OPT_REASSEMBLE: return set_mode(o, KX_MDF_REASSEMBLE);
 	case OPT_DUMP_DMESG: return set_mode(o, KX_MDF_DUMP_DMESG);
 	case OPT_MEM_USAGE: return set_mode(o, KX_MDF_MEM_USAGE);
+	case OPT_ERASEINFO: return set_mode(o, KX_MDF_ERASEINFO);
 	case 'c': o->compression = KX_MDF_COMPRESS_ZLIB; break;
 	case 'l': o->compression = KX_MDF_COMPRESS_LZO; break;
 	case 'z': o->compression = KX_MDF_COMPRESS_ZSTD; break;
@@ -212,7 +215,7 @@ static struct kx_error *check_files(const struct kx_mdf_opts *o)
 	switch (o->mode) {
 	case KX_MDF_CREATE: case KX_MDF_DUMP_DMESG: min = max = 2; break;
 	case KX_MDF_FLATTEN: case KX_MDF_REARRANGE: case KX_MDF_MEM_USAGE:
-	case KX_MDF_GENERATE_VMCOREINFO:
+	case KX_MDF_GENERATE_VMCOREINFO: case KX_MDF_ERASEINFO:
 		min = max = o->mode == KX_MDF_GENERATE_VMCOREINFO ? 0 : 1;
 		break;
 	case KX_MDF_SPLIT: case KX_MDF_REASSEMBLE: min = 3; max = SIZE_MAX; break;
@@ -236,6 +239,8 @@ static struct kx_error *check_combinations(const struct kx_mdf_opts *o)
 		 "--dry-run cannot be used with --dump-dmesg.");
 	KX_CHECK(!(o->vmlinux && o->vmcoreinfo && o->mode != KX_MDF_GENERATE_VMCOREINFO),
 		 KX_ERROR_INVALID_ARG, "The option -x cannot be used with -i.");
+	KX_CHECK(!(o->config && !o->vmlinux), KX_ERROR_INVALID_ARG,
+		 "--config needs -x VMLINUX for the symbols it names.");
 	KX_CHECK(!(o->exclude_vmemmap && !o->work_dir), KX_ERROR_INVALID_ARG,
 		 "-e requires --work-dir.");
 	return NULL;

@@ -26,6 +26,7 @@ enum kx_mdf_mode {
 	KX_MDF_DUMP_DMESG,     /**< --dump-dmesg VMCORE LOGFILE */
 	KX_MDF_MEM_USAGE,      /**< --mem-usage /proc/kcore */
 	KX_MDF_GENERATE_VMCOREINFO, /**< -g VMCOREINFO -x VMLINUX */
+	KX_MDF_ERASEINFO,      /**< --eraseinfo DUMPFILE: print what --config erased */
 	KX_MDF_HELP,
 	KX_MDF_VERSION,
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dump_writer.h"
+#include "erase_map.h"
 #include "page_reader.h"
 #include "pipeline.h"
 #include "vmcore.h"
@@ -29,6 +30,7 @@ struct worker {
 	struct kx_pipeline *p;
 	struct kx_page_reader *reader;
 	struct kx_compressor *comp;
+	uint8_t *erase_buf;  // a page with erased bytes: the vmcore's stays intact
 	pthread_t thread;
 	bool started;
 };
@@ -53,6 +55,18 @@ static struct batch *slot(struct kx_pipeline *p, uint64_t seq)
 	return &p->batches[seq % p->nbatches];
 }
 
+// The page as it goes into the dump: a copy with the --config data erased
+// when it holds any, else the vmcore's own bytes.
+static const void *erase_page(struct worker *w, uint64_t pfn, const void *src)
+{
+	const struct kx_erase_map *m = w->p->params.erase;
+	if (!m || !kx_erase_map_touches(m, pfn, w->p->page_size))
+		return src;
+	memcpy(w->erase_buf, src, w->p->page_size);
+	kx_erase_map_apply(m, pfn, w->p->page_size, w->erase_buf);
+	return w->erase_buf;
+}
+
 static struct kx_error *process_page(struct worker *w, struct batch *b, unsigned int i)
 {
 	const struct kx_pipeline *p = w->p;
@@ -67,6 +81,7 @@ static struct kx_error *process_page(struct worker *w, struct batch *b, unsigned
 		return NULL;
 	}
 	KX_TRY(err);
+	src = erase_page(w, pg->pfn, src);
 	if (p->params.detect_zero && kx_dump_writer_page_is_zero(src, p->page_size)) {
 		pg->zero = true;
 		return NULL;
@@ -223,6 +238,8 @@ static struct kx_error *start_workers(struct kx_pipeline *p)
 		w->p = p;
 		KX_TRY(kx_page_reader_create(p->params.vm, p->params.use_mmap, &w->reader));
 		KX_TRY(kx_compressor_create(p->params.method, (uint32_t)p->page_size, &w->comp));
+		if (p->params.erase && !(w->erase_buf = malloc(p->page_size)))
+			return &kx_enomem;
 	}
 	for (unsigned int i = 0; p->params.threads && i < p->nworkers; i++) {
 		int e = pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]);
@@ -281,6 +298,7 @@ void kx_pipeline_destroy(struct kx_pipeline *p)
 			pthread_join(w->thread, NULL);
 		kx_page_reader_destroy(w->reader);
 		kx_compressor_destroy(w->comp);
+		free(w->erase_buf);
 	}
 	for (unsigned int i = 0; p->batches && i < p->nbatches; i++) {
 		kx_error_destroy(p->batches[i].err);

@@ -24,6 +24,7 @@
 #include "compress.h"
 #include "error.h"
 
+struct kx_erase_map;
 struct kx_vmcore;
 struct kx_pipeline;
 
@@ -44,6 +45,8 @@ struct kx_pipeline_params {
 	unsigned int threads;
 	/** Map the vmcore (see page_reader.h); false reads it (--non-mmap). */
 	bool use_mmap;
+	/** Data to erase (--config) before the zero check, frozen; NULL = none. */
+	const struct kx_erase_map *erase;
 };
 
 /** One page as it goes into the dump. */
