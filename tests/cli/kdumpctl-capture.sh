@@ -7,6 +7,8 @@
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
 B=$(cd "${KX_BUILDDIR:-.}" && pwd)
 KD="$B/kdumpctl/kdumpctl"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 T=$(mktemp -d)
 trap 'umount "$T/full/kdumproot" 2>/dev/null; rm -rf "$T"' EXIT
 PATH="$B/makedumpfile:$B/vmcore-dmesg:$PATH"
@@ -72,11 +74,11 @@ tap_check "vmcore-dmesg.txt" "[    0.000000] Linux version 6.1.0-18-amd64
 tap_match "kdump-compressed (-F dropped)" "^KDUMP   " "$(head -c 8 "$DIR/vmcore")"
 # readable: libkdumpfile opens it and finds the crashed kernel's release.
 kdf() {
-	python3 -c 'import kdumpfile,sys
+	"$PY" -c 'import kdumpfile,sys
 k = kdumpfile.kdumpfile(sys.argv[1])
 print(k.attr["file.format"], k.attr["linux.uts.release"])' "$1"
 }
-if python3 -c 'import kdumpfile' 2>/dev/null; then
+if "$PY" -c 'import kdumpfile' 2>/dev/null; then
 	tap_run "libkdumpfile reads the vmcore" 0 kdf "$DIR/vmcore"
 	tap_match "libkdumpfile: kdump-compressed, the release" "^diskdump 6\.1" "$tap_out"
 else
@@ -162,7 +164,7 @@ tap_run "raw" 0 cap "$T/raw"
 tap_run "makedumpfile -R restores it" 0 sh -c 'makedumpfile -R "$1" <"$2"' sh "$T/restored" \
 	"$T/raw/dev/vdb"
 tap_match "raw: the restored dump is kdump-compressed" "^KDUMP   " "$(head -c 8 "$T/restored")"
-if python3 -c 'import kdumpfile' 2>/dev/null; then
+if "$PY" -c 'import kdumpfile' 2>/dev/null; then
 	tap_run "raw: libkdumpfile reads the restored dump" 0 kdf "$T/restored"
 else
 	tap_skip "raw: libkdumpfile reads the restored dump" "no python3-libkdumpfile"
