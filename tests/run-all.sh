@@ -15,7 +15,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
 	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libcmocka-dev liblzma-dev
-	python3-libkdumpfile makedumpfile crash time
+	python3-libkdumpfile makedumpfile crash time man-db
 	qemu-system-x86 busybox-static e2fsprogs cpio
 	clang-19 lld-19 qemu-user-static"
 
