@@ -29,6 +29,9 @@ struct reader {
 	struct kx_error *(*visit)(void *arg, const struct kx_printk_record *rec);
 	void *arg;
 	uint8_t *buf;  // MAX_TEXT (or LEGACY_CHUNK) bytes for one record's text
+	bool since_clear;  // --partial-dmesg: start at the clear mark
+	bool cleared;      // the dump had a clear mark (since_clear only)
+	uint64_t clear_seq; // lockless: first seq to deliver
 };
 
 static struct kx_error *kread(const struct reader *r, uint64_t vaddr, void *buf, size_t size,
@@ -242,12 +245,47 @@ static struct kx_error *lockless_record(const struct reader *r, const struct loc
 	if (len)
 		KX_TRY(kread(r, l->data + off, r->buf, len, "printk text"));
 	rec.text_size = len;
+	if (r->cleared && rec.seq < r->clear_seq)
+		return NULL;  // logged before the last clear
 	return deliver(r, &rec);
 }
 
-static struct kx_error *read_lockless(const struct reader *r)
+// The kernel's clear_seq: a struct latched_seq since 5.11 (a seqcount_latch_t,
+// whose sequence is its first word, then u64 val[2]; readers take
+// val[sequence & 1]), a plain u64 in 5.10. Leaves r->cleared false when
+// VMCOREINFO does not export it.
+static struct kx_error *lockless_clear_seq(struct reader *r)
+{
+	uint64_t sym, off_val, size;
+	struct kx_error *err = kx_vmcoreinfo_symbol(r->vi, "clear_seq", &sym);
+	if (kx_error_catch(&err, KX_ERROR_NOT_FOUND))
+		return NULL;
+	KX_TRY(err);
+	err = kx_vmcoreinfo_offset(r->vi, "latched_seq.val", &off_val);
+	if (kx_error_catch(&err, KX_ERROR_NOT_FOUND)) {
+		KX_TRY(read_u64(r, sym, "clear_seq", &r->clear_seq));
+		r->cleared = true;
+		return NULL;
+	}
+	KX_TRY(err);
+	KX_TRY(struct_size(r->vi, "latched_seq", &size));
+	KX_CHECK(off_val >= 4 && off_val <= size && size - off_val >= 16, KX_ERROR_CORRUPT,
+		 "VMCOREINFO OFFSET(latched_seq.val)=%" PRIu64 " does not fit two u64 after "
+		 "the latch in SIZE(latched_seq)=%" PRIu64, off_val, size);
+	KX_CHECK(sym <= UINT64_MAX - size, KX_ERROR_CORRUPT,
+		 "clear_seq at %#" PRIx64 " wraps the address space", sym);
+	uint32_t latch;
+	KX_TRY(read_u32(r, sym, "clear_seq latch", &latch));
+	KX_TRY(read_u64(r, sym + off_val + 8 * (latch & 1), "clear_seq", &r->clear_seq));
+	r->cleared = true;
+	return NULL;
+}
+
+static struct kx_error *read_lockless(struct reader *r)
 {
 	struct lockless l;
+	if (r->since_clear)
+		KX_TRY(lockless_clear_seq(r));
 	KX_TRY(lockless_layout(r->vi, &l));
 	KX_TRY(lockless_ring(r, &l));
 	KX_TRY(lockless_check(&l));
@@ -264,6 +302,8 @@ struct structured {
 	uint64_t buf, hdr_size, off_ts, off_len, off_text_len, off_caller;
 	bool has_caller;
 	uint32_t buf_len, first, next;
+	bool has_clear;
+	uint32_t clear;  // clear_idx, when has_clear
 };
 
 // struct printk_log was called struct log before 3.11: accept both names.
@@ -302,6 +342,14 @@ static struct kx_error *structured_setup(const struct reader *r, struct structur
 	KX_TRY(read_u32(r, sym, "log_first_idx", &s->first));
 	KX_TRY(kx_vmcoreinfo_symbol(vi, "log_next_idx", &sym));
 	KX_TRY(read_u32(r, sym, "log_next_idx", &s->next));
+	if (r->since_clear) {
+		err = kx_vmcoreinfo_symbol(vi, "clear_idx", &sym);
+		if (!kx_error_catch(&err, KX_ERROR_NOT_FOUND)) {
+			KX_TRY(err);
+			KX_TRY(read_u32(r, sym, "clear_idx", &s->clear));
+			s->has_clear = true;
+		}
+	}
 	// log_buf_len is an int in the kernel: 2 GiB at most.
 	KX_CHECK(s->buf_len >= s->hdr_size && s->buf_len <= UINT32_C(1) << 31,
 		 KX_ERROR_CORRUPT, "printk log: log_buf_len %" PRIu32 " is implausible", s->buf_len);
@@ -313,15 +361,22 @@ static struct kx_error *structured_setup(const struct reader *r, struct structur
 	return NULL;
 }
 
-static struct kx_error *read_structured(const struct reader *r)
+// Walk log_first_idx .. log_next_idx, delivering every record when @p all,
+// else only those from index @p from on; *ret_seen tells whether @p from
+// was reached (a record start, a wrap marker or log_next_idx itself).
+static struct kx_error *structured_walk(const struct reader *r, const struct structured *sp,
+					bool all, uint32_t from, bool *ret_seen)
 {
-	struct structured s;
+	const struct structured s = *sp;
 	uint8_t hdr[KX_PRINTK_MAX_STRUCT_SIZE];
-	KX_TRY(structured_setup(r, &s));
-	bool wrapped = false;
+	bool wrapped = false, on = all, seen = false;
 	// Indices only grow between wraps and one wrap is allowed: the loop
 	// ends within two passes over the buffer.
-	for (uint32_t idx = s.first; idx != s.next;) {
+	for (uint32_t idx = s.first;; ) {
+		if (idx == from)
+			seen = on = true;
+		if (idx == s.next)
+			break;
 		KX_TRY(kread(r, s.buf + idx, hdr, s.hdr_size, "printk_log"));
 		uint16_t len = kx_get_le16(hdr + s.off_len);
 		if (!len) {
@@ -332,7 +387,8 @@ static struct kx_error *read_structured(const struct reader *r)
 			wrapped = true;
 			struct kx_printk_record marker = { .wrap_marker = true,
 							   .ts_nsec = kx_get_le64(hdr + s.off_ts) };
-			KX_TRY(deliver(r, &marker));
+			if (on)
+				KX_TRY(deliver(r, &marker));
 			idx = 0;
 			continue;
 		}
@@ -349,13 +405,32 @@ static struct kx_error *read_structured(const struct reader *r)
 			.text = r->buf,
 			.text_size = text_len,
 		};
-		KX_TRY(deliver(r, &rec));
+		if (on)
+			KX_TRY(deliver(r, &rec));
 		KX_CHECK(len <= s.buf_len - s.hdr_size - idx, KX_ERROR_CORRUPT,
 			 "printk log: record at %" PRIu32 " has length %" PRIu16 ", past the end of "
 			 "the %" PRIu32 "-byte buffer", idx, len, s.buf_len);
 		idx += len;
 	}
+	*ret_seen = seen;
 	return NULL;
+}
+
+static struct kx_error *read_structured(struct reader *r)
+{
+	struct structured s = { 0 };
+	bool seen = false;
+	KX_TRY(structured_setup(r, &s));
+	r->cleared = s.has_clear;
+	if (!s.has_clear)
+		return structured_walk(r, &s, true, 0, &seen);
+	// clear_idx is only trusted where a record starts: the kernel leaves it
+	// behind when the records it pointed at are overwritten (and then reads
+	// from log_first_idx itself). A first pass, delivering nothing, finds out.
+	struct reader quiet = *r;
+	quiet.visit = NULL;
+	KX_TRY(structured_walk(&quiet, &s, false, s.clear, &seen));
+	return structured_walk(r, &s, !seen, s.clear, &seen);
 }
 
 // ---- legacy buffer (before 3.5) ----
@@ -414,14 +489,15 @@ struct kx_error *kx_printk_detect(const struct kx_vmcoreinfo *vi, enum kx_printk
 	return NULL;
 }
 
-struct kx_error *kx_printk_read(const struct kx_vmcoreinfo *vi, const struct kx_kmem *mem,
-				struct kx_error *(*visit)(void *arg,
-							  const struct kx_printk_record *rec),
-				void *arg)
+static struct kx_error *read_log(const struct kx_vmcoreinfo *vi, const struct kx_kmem *mem,
+				 struct kx_error *(*visit)(void *arg,
+							   const struct kx_printk_record *rec),
+				 void *arg, bool since_clear, bool *ret_cleared)
 {
 	enum kx_printk_format fmt;
 	KX_TRY(kx_printk_detect(vi, &fmt));
-	struct reader r = { .vi = vi, .mem = mem, .visit = visit, .arg = arg };
+	struct reader r = { .vi = vi, .mem = mem, .visit = visit, .arg = arg,
+			    .since_clear = since_clear };
 	r.buf = malloc(LEGACY_CHUNK);
 	if (!r.buf)
 		return &kx_enomem;
@@ -433,7 +509,26 @@ struct kx_error *kx_printk_read(const struct kx_vmcoreinfo *vi, const struct kx_
 	else
 		err = read_legacy(&r);
 	free(r.buf);
+	*ret_cleared = r.cleared;
 	return err;
+}
+
+struct kx_error *kx_printk_read(const struct kx_vmcoreinfo *vi, const struct kx_kmem *mem,
+				struct kx_error *(*visit)(void *arg,
+							  const struct kx_printk_record *rec),
+				void *arg)
+{
+	bool cleared;
+	return read_log(vi, mem, visit, arg, false, &cleared);
+}
+
+struct kx_error *kx_printk_read_since_clear(const struct kx_vmcoreinfo *vi,
+					    const struct kx_kmem *mem,
+					    struct kx_error *(*visit)(void *arg,
+								      const struct kx_printk_record *rec),
+					    void *arg, bool *ret_cleared)
+{
+	return read_log(vi, mem, visit, arg, true, ret_cleared);
 }
 
 // ---- rendering ----

@@ -147,6 +147,35 @@ struct kx_error *kx_printk_read(const struct kx_vmcoreinfo *vi, const struct kx_
 				void *arg);
 
 /**
+ * Like kx_printk_read(), but only the records logged since the log was
+ * last cleared (`dmesg -c`, syslog(SYSLOG_ACTION_CLEAR)): what
+ * makedumpfile --dump-dmesg --partial-dmesg writes.
+ *
+ * Lockless: records whose printk_info.seq is at least the kernel's
+ * clear_seq (SYMBOL(clear_seq); a struct latched_seq, read through its
+ * latch as the kernel does, when VMCOREINFO has OFFSET(latched_seq.val),
+ * a plain u64 before 5.11). Structured: the records from SYMBOL(clear_idx)
+ * on; when clear_idx is not the start of a record still in the buffer
+ * (the records it pointed at were overwritten), every record, as the
+ * kernel itself then reads from log_first_idx. Legacy logs keep no clear
+ * mark.
+ *
+ * A mark older than every record still kept selects them all, which is
+ * also what the kernel's own `dmesg` would print then.
+ *
+ * @param[out] ret_cleared true when the dump has a clear mark and it was
+ *             applied; false when it has none (legacy format,
+ *             SYMBOL(clear_seq) or SYMBOL(clear_idx) absent) and the
+ *             whole log was walked. Set whenever the walk started.
+ * @return as kx_printk_read().
+ */
+struct kx_error *kx_printk_read_since_clear(const struct kx_vmcoreinfo *vi,
+					    const struct kx_kmem *mem,
+					    struct kx_error *(*visit)(void *arg,
+								      const struct kx_printk_record *rec),
+					    void *arg, bool *ret_cleared);
+
+/**
  * Write @p rec as vmcore-dmesg prints it: "[%5llu.%06llu] " (seconds,
  * microseconds), the text with every byte that is neither printable ASCII
  * nor ASCII white space written as "\xNN", then a newline. An empty record

@@ -22,7 +22,8 @@ static struct kx_error *visit(void *arg, const struct kx_printk_record *rec)
 	return kx_printk_render_makedumpfile(rec, arg);
 }
 
-struct kx_error *kx_mdf_dump_dmesg(struct kx_vmcore *vm, const char *path, bool force)
+struct kx_error *kx_mdf_dump_dmesg(struct kx_vmcore *vm, const char *path, bool force,
+				   bool partial, bool *ret_cleared)
 {
 	KX_CHECK(vm->vi, KX_ERROR_NOT_FOUND, "the vmcore has no VMCOREINFO note");
 	KX_CHECK(vm->vtop, KX_ERROR_NOT_FOUND,
@@ -37,7 +38,12 @@ struct kx_error *kx_mdf_dump_dmesg(struct kx_vmcore *vm, const char *path, bool 
 		return err;
 	}
 	struct kx_kmem mem = { .read = kmem_read, .arg = vm->vtop };
-	struct kx_error *err = kx_printk_read(vm->vi, &mem, visit, out);
+	bool cleared = false;
+	struct kx_error *err = partial
+		? kx_printk_read_since_clear(vm->vi, &mem, visit, out, &cleared)
+		: kx_printk_read(vm->vi, &mem, visit, out);
+	if (ret_cleared)
+		*ret_cleared = cleared;
 	if (fclose(out) != 0 && !err)
 		err = kx_error_os(errno, path, "write");
 	return err;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dmesg.h"
@@ -43,9 +44,13 @@ static void usage(FILE *out)
 		" -D                debug messages\n"
 		" --message-level N 1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)\n"
 		" --cyclic-buffer KiB, --num-threads N, --non-mmap, --dry-run, --show-stats\n"
+		" -b ORDER          write cache of 2^ORDER pages (0-20): checked, no effect here\n"
+		" --work-dir DIR    upstream's bitmap file directory: must be a writable\n"
+		"                   directory; nothing is written there\n"
 		" --dump-dmesg      write the dead kernel's log: makedumpfile --dump-dmesg VMCORE LOGFILE\n"
 		" -x VMLINUX --config FILE  erase the data FILE names (makedumpfile.conf(5))\n"
 		" --eraseinfo DUMPFILE      print what --config erased from DUMPFILE\n"
+		" --partial-dmesg   with --dump-dmesg: only the log since it was last cleared\n"
 		" --check-params    only check the command line\n"
 		" -h, --help        print this help and exit\n"
 		" -v                print the version and exit\n");
@@ -104,6 +109,24 @@ static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 	if (o->exclude_vmemmap || o->vmcoreinfo || (o->vmlinux && !o->config))
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
 				       "-e, -i and -x without --config are not implemented yet");
+	return NULL;
+}
+
+// --work-dir is where upstream keeps its bitmap file. Bitmaps live in
+// memory here and nothing is written there, but a directory upstream could
+// not use is refused all the same, so a configuration that works with us
+// works with upstream too.
+static struct kx_error *check_work_dir(const char *dir)
+{
+	struct stat st;
+	if (!dir)
+		return NULL;
+	if (stat(dir, &st) < 0)
+		return kx_error_os(errno, dir, "--work-dir");
+	if (!S_ISDIR(st.st_mode))
+		return kx_error_os(ENOTDIR, dir, "--work-dir");
+	if (access(dir, W_OK | X_OK) < 0)
+		return kx_error_os(errno, dir, "--work-dir");
 	return NULL;
 }
 
@@ -242,8 +265,13 @@ static struct kx_error *dump_dmesg(const struct kx_mdf_opts *o, const struct kx_
 {
 	struct kx_vmcore *vm;
 	KX_TRY(kx_vmcore_open(o->files[0], &vm));
-	struct kx_error *err = kx_mdf_dump_dmesg(vm, o->files[1], o->force);
+	bool cleared = false;
+	struct kx_error *err = kx_mdf_dump_dmesg(vm, o->files[1], o->force,
+						 o->partial_dmesg, &cleared);
 	kx_vmcore_destroy(vm);
+	if (!err && o->partial_dmesg && !cleared)
+		kx_log_msg(log, KX_LOG_COMMON, "%s does not record where the log was last "
+			   "cleared: --partial-dmesg writes the whole log.\n", o->files[0]);
 	if (!err)
 		kx_log_msg(log, KX_LOG_COMMON, "\nThe dmesg log is saved to %s.\n", o->files[1]);
 	return err;
@@ -263,6 +291,8 @@ static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 {
 	struct kx_dump_result res = { 0 };
 	struct kx_error *err = unsupported_mode(o);
+	if (!err)
+		err = check_work_dir(o->work_dir);
 	if (!err && o->mode == KX_MDF_REARRANGE) {
 		err = rearrange(o, log);
 	} else if (!err && o->mode == KX_MDF_DUMP_DMESG) {

@@ -6,6 +6,7 @@
 # written here; the exit codes; and, when Debian's kexec-tools is
 # installed, byte-for-byte agreement with its /usr/sbin/vmcore-dmesg.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
+. "${KX_SRCDIR:-.}/tests/lib/printk_core.sh"
 
 B=${KX_BUILDDIR:-.}
 VD=$B/vmcore-dmesg/vmcore-dmesg
@@ -47,20 +48,6 @@ tail_from() {
 		i=$((i + 1))
 	done
 	printf '[   99.999999] %ssysrq: Trigger a crash\n' "${2:-}"
-}
-
-# make NAME LINES...: a vmcore whose spec has LINES and the log.
-make_core() {
-	name=$1
-	shift
-	{
-		echo "ram = 0x1000-0x9f000, 0x100000-0x8000000"
-		echo "default_fill = zero"
-		for l in "$@"; do echo "$l"; done
-		cat "$OUT/logs"
-	} >"$OUT/$name.spec"
-	"$GEN" "$OUT/$name.spec" "$OUT/$name.vmcore" 2>"$OUT/$name.generr" ||
-		tap_not_ok "$name: mkvmcore" "$(cat "$OUT/$name.generr")"
 }
 
 # case NAME: run vmcore-dmesg on NAME.vmcore, compare with NAME.want.

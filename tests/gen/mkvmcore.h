@@ -120,6 +120,8 @@ struct mkv_printk_spec {
 	unsigned int size_bits;   /**< text ring / log_buf is 2^size_bits bytes */
 	unsigned int count_bits;  /**< lockless descriptors: 2^count_bits; 0 = size_bits - 5 */
 	bool caller;              /**< structured: CONFIG_PRINTK_CALLER (caller_id field) */
+	/** `printk_clear`: the log was cleared (`dmesg -c`) after this many messages. */
+	unsigned int clear;
 	struct mkv_log *logs;
 	size_t nr_logs, cap_logs;
 };

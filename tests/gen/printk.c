@@ -290,6 +290,8 @@ struct kx_error *mkv_printk_parse_key(struct mkv_spec *s, int line, const char *
 		unsigned int b;
 		KX_TRY(parse_bits(s, line, v, 0, 1, &b));
 		p->caller = b;
+	} else if (!strcmp(key, "printk_clear")) {
+		return parse_bits(s, line, v, 0, 1000000, &p->clear);
 	} else if (!strcmp(key, "dmesg")) {
 		return load_dmesg(s, line, v);
 	} else {
@@ -499,7 +501,14 @@ static struct kx_error *build_lockless(struct mkv_ctx *ctx, struct place_state *
 	KX_TRY(image_var(ctx, 0x0, 8, &prb, &v));
 	kx_put_le64(v, ctx->printk.rb_static);
 	ctx->printk.prb = prb;
-	KX_TRY(image_var(ctx, 0x200, 24, &ctx->printk.clear_seq, &v));  // latched_seq, all 0
+	// latched_seq {seqcount_latch_t latch; u64 val[2];} as latched_seq_write()
+	// leaves it after the clear: latch.sequence even (2), both values set.
+	KX_TRY(image_var(ctx, 0x200, 24, &ctx->printk.clear_seq, &v));
+	if (p->clear) {
+		kx_put_le32(v, 2);
+		kx_put_le64(v + 8, p->clear);
+		kx_put_le64(v + 16, p->clear);
+	}
 	r.data = text.data;
 	r.recs = calloc(p->nr_logs ? p->nr_logs : 1, sizeof(*r.recs));
 	if (!r.recs)
@@ -587,11 +596,18 @@ static struct kx_error *build_structured(struct mkv_ctx *ctx, struct place_state
 	struct mkv_printk_syms *sy = &ctx->printk;
 	KX_TRY(place(ctx, ps, s.len, "log_buf", &text));
 	s.buf = text.data;
+	// clear_idx is log_next_idx at the time of the clear (syslog_print_all()),
+	// left as it is while later records overwrite the ones it pointed at.
+	uint32_t clear_idx = 0;
 	for (size_t i = 0; i < p->nr_logs; i++) {
 		if (p->logs[i].size + 2 * s.hdr + 4 > s.len / 2)
 			return lerr(ctx->spec, p->logs[i].line, "message larger than half log_buf", NULL);
+		if (p->clear && i == p->clear)
+			clear_idx = s.next;
 		slog_store(&s, &p->logs[i], p->caller);
 	}
+	if (p->clear && p->clear >= p->nr_logs)
+		clear_idx = s.next;
 	KX_TRY(image_var(ctx, 0x0, 8, &sy->log_buf, &v));
 	kx_put_le64(v, text.va);
 	KX_TRY(image_var(ctx, 0x10, 4, &sy->log_buf_len, &v));
@@ -599,6 +615,7 @@ static struct kx_error *build_structured(struct mkv_ctx *ctx, struct place_state
 	KX_TRY(image_var(ctx, 0x20, 4, &sy->log_first_idx, &v));
 	kx_put_le32(v, s.first);
 	KX_TRY(image_var(ctx, 0x30, 4, &sy->clear_idx, &v));
+	kx_put_le32(v, clear_idx);
 	KX_TRY(image_var(ctx, 0x40, 4, &sy->log_next_idx, &v));
 	kx_put_le32(v, s.next);
 	return NULL;

@@ -185,6 +185,108 @@ static void test_lockless_wrapped(void **state)
 	fake_free(f);
 }
 
+// --partial-dmesg's walk: kx_printk_read_since_clear() into f->out.
+static struct kx_error *walk_since_clear(struct fake *f, bool *cleared)
+{
+	struct kx_kmem mem = { .read = fake_read, .arg = f };
+	free(f->out);
+	f->out = NULL;
+	FILE *out = open_memstream(&f->out, &f->out_size);
+	assert_non_null(out);
+	struct kx_error *err = kx_printk_read_since_clear(f->vi, &mem, render, out, cleared);
+	fclose(out);
+	return err;
+}
+
+static void four_records(struct fake *f)
+{
+	lockless_ring(f, 1, 4);
+	lockless_rec(f, 1, 2, 0, 24, 1000, 0, "one", 3);
+	lockless_rec(f, 2, 2, 24, 48, 2000, 0, "two", 3);
+	lockless_rec(f, 3, 2, 48, 72, 3000, 0, "three", 5);
+	lockless_rec(f, 4, 2, 72, 96, 4000, 0, "four", 4);
+}
+
+// clear_seq as a latched_seq (5.11+): val[sequence & 1], so a crash in the
+// middle of latched_seq_write() still reads the stable copy.
+static void test_lockless_since_clear(void **state)
+{
+	(void)state;
+	static const char clear_vi[] = "SYMBOL(clear_seq)=ffffffff82000200\n"
+				       "SIZE(latched_seq)=24\nOFFSET(latched_seq.val)=8\n";
+	char vi[sizeof(LOCKLESS_VI) + sizeof(clear_vi)];
+	snprintf(vi, sizeof(vi), "%s%s", LOCKLESS_VI, clear_vi);
+	struct fake *f = fake_new(vi);
+	four_records(f);
+	bool cleared = false;
+	uint8_t *ls = f->mem + 0x200;
+	kx_put_le32(ls, 4);          // even: val[0]
+	kx_put_le64(ls + 8, 2);
+	kx_put_le64(ls + 16, 77);
+	assert_kx_ok(walk_since_clear(f, &cleared));
+	assert_true(cleared);
+	assert_string_equal(f->out, "[    0.000002] two\n[    0.000003] three\n"
+			    "[    0.000004] four\n");
+	kx_put_le32(ls, 5);          // odd: val[0] is being written, val[1] holds
+	kx_put_le64(ls + 8, 77);
+	kx_put_le64(ls + 16, 4);
+	assert_kx_ok(walk_since_clear(f, &cleared));
+	assert_string_equal(f->out, "[    0.000004] four\n");
+	kx_put_le64(ls + 16, 5);     // cleared after the last record
+	assert_kx_ok(walk_since_clear(f, &cleared));
+	assert_true(cleared);
+	assert_string_equal(f->out, "");
+	kx_put_le64(ls + 16, 0);     // never cleared
+	assert_kx_ok(walk_since_clear(f, &cleared));
+	assert_string_equal(f->out, "[    0.000001] one\n[    0.000002] two\n"
+			    "[    0.000003] three\n[    0.000004] four\n");
+	// The plain walk ignores the mark.
+	kx_put_le64(ls + 16, 4);
+	assert_kx_ok(walk(f));
+	assert_string_equal(f->out, "[    0.000001] one\n[    0.000002] two\n"
+			    "[    0.000003] three\n[    0.000004] four\n");
+	// clear_seq past the end of fake memory: a named fault.
+	fake_free(f);
+	snprintf(vi, sizeof(vi), "%s%s", LOCKLESS_VI, "SYMBOL(clear_seq)=ffffffff8200fff8\n"
+		 "SIZE(latched_seq)=24\nOFFSET(latched_seq.val)=8\n");
+	f = fake_new(vi);
+	four_records(f);
+	assert_kx_err(walk_since_clear(f, &cleared), KX_ERROR_FAULT, "reading clear_seq");
+	fake_free(f);
+	// A val array that does not fit the struct.
+	snprintf(vi, sizeof(vi), "%s%s", LOCKLESS_VI, "SYMBOL(clear_seq)=ffffffff82000200\n"
+		 "SIZE(latched_seq)=24\nOFFSET(latched_seq.val)=16\n");
+	f = fake_new(vi);
+	four_records(f);
+	assert_kx_err(walk_since_clear(f, &cleared), KX_ERROR_CORRUPT,
+		      "VMCOREINFO OFFSET(latched_seq.val)=16 does not fit");
+	fake_free(f);
+}
+
+// 5.10: clear_seq is a plain u64; no SYMBOL(clear_seq): the whole log.
+static void test_lockless_since_clear_plain(void **state)
+{
+	(void)state;
+	char vi[sizeof(LOCKLESS_VI) + 64];
+	snprintf(vi, sizeof(vi), "%sSYMBOL(clear_seq)=ffffffff82000200\n", LOCKLESS_VI);
+	struct fake *f = fake_new(vi);
+	four_records(f);
+	kx_put_le64(f->mem + 0x200, 3);
+	bool cleared = false;
+	assert_kx_ok(walk_since_clear(f, &cleared));
+	assert_true(cleared);
+	assert_string_equal(f->out, "[    0.000003] three\n[    0.000004] four\n");
+	fake_free(f);
+	f = fake_new(LOCKLESS_VI);
+	four_records(f);
+	cleared = true;
+	assert_kx_ok(walk_since_clear(f, &cleared));
+	assert_false(cleared);
+	assert_string_equal(f->out, "[    0.000001] one\n[    0.000002] two\n"
+			    "[    0.000003] three\n[    0.000004] four\n");
+	fake_free(f);
+}
+
 // Each corruption ends in a named error, not a crash or a hang.
 static void test_lockless_corrupt(void **state)
 {
@@ -422,6 +524,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lockless_basic),
 		cmocka_unit_test(test_lockless_wrapped),
+		cmocka_unit_test(test_lockless_since_clear),
+		cmocka_unit_test(test_lockless_since_clear_plain),
 		cmocka_unit_test(test_lockless_corrupt),
 		cmocka_unit_test(test_lockless_bad_layout),
 		cmocka_unit_test(test_structured),
