@@ -21,6 +21,7 @@ mem=${KX_E2E_MEM:-1024}
 cpus=${KX_E2E_CPUS:-1}
 . "$E2E/lib.sh"
 
+tap_skip_if_quick "real vmcore tests"
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	tap_skip "real vmcore tests" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
 	tap_done

@@ -68,3 +68,13 @@ tap_done() {
 	[ -n "${tap_tmp:-}" ] && rm -rf "$tap_tmp"
 	[ "$tap_failed" = 0 ]
 }
+
+# tap_skip_if_quick WHAT: in a quick run (KX_TEST_QUICK=1, which
+# tests/run-all.sh sets for make distcheck after the first tier ran
+# everything) skip the rest of a slow script: QEMU guests, big matrices.
+tap_skip_if_quick() {
+	[ "${KX_TEST_QUICK:-0}" = 1 ] || return 0
+	tap_skip "$1" "quick run (KX_TEST_QUICK=1): the first tier ran it in full"
+	tap_done
+	exit 0
+}
