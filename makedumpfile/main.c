@@ -19,6 +19,7 @@
 #include "flattened.h"
 #include "log.h"
 #include "options.h"
+#include "reassemble.h"
 #include "vmcore.h"
 #include "vmcoreinfo.h"
 
@@ -90,11 +91,9 @@ static void report(const struct kx_log *log, const struct kx_dump_result *r)
 
 static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 {
-	if (o->mode != KX_MDF_CREATE && o->mode != KX_MDF_FLATTEN &&
-	    o->mode != KX_MDF_REARRANGE && o->mode != KX_MDF_DUMP_DMESG)
+	if (o->mode == KX_MDF_MEM_USAGE || o->mode == KX_MDF_GENERATE_VMCOREINFO)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
-				       "this mode (--split, --reassemble, --mem-usage, -g) "
-				       "is not implemented yet");
+				       "this mode (--mem-usage, -g) is not implemented yet");
 	if (o->exclude_vmemmap || o->vmlinux || o->vmcoreinfo || o->config)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
 				       "-e, -x, -i and --config are not implemented yet");
@@ -120,6 +119,27 @@ static enum kx_compress_method method_of(const struct kx_mdf_opts *o, const stru
 	return (enum kx_compress_method)o->compression;
 }
 
+// --split: the files after the vmcore, each split block of
+// --splitblock-size KiB.
+static void split_request(const struct kx_mdf_opts *o, struct kx_dump_request *req)
+{
+	if (o->mode != KX_MDF_SPLIT)
+		return;
+	req->output = NULL;
+	req->split_outputs = o->files + 1;
+	req->nr_split = o->nr_files - 1;
+	req->splitblock_bytes = o->splitblock_size * 1024;
+}
+
+// Remove what a level that ran out of space wrote, before the next level.
+static void remove_outputs(const struct kx_dump_request *req)
+{
+	if (req->output)
+		unlink(req->output);
+	for (size_t i = 0; i < req->nr_split; i++)
+		unlink(req->split_outputs[i]);
+}
+
 // Try each -d level in turn while the output fills up.
 static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx_log *log,
 				    struct kx_dump_result *res)
@@ -140,6 +160,7 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		.no_mmap = o->non_mmap,
 		.log = log,
 	};
+	split_request(o, &req);
 	struct kx_error *err = NULL;
 	for (size_t i = 0; i < o->nr_levels; i++) {
 		req.level = o->levels[i];
@@ -149,7 +170,7 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		if (!kx_error_is(err, KX_ERROR_NOSPACE) || i + 1 == o->nr_levels || flatten)
 			break;
 		kx_log_msg(log, KX_LOG_COMMON, "Retrying with dump level %u.\n", o->levels[i + 1]);
-		unlink(req.output);
+		remove_outputs(&req);
 		req.force = true;
 	}
 	kx_vmcore_destroy(vm);
@@ -191,9 +212,28 @@ static void dump_done(const struct kx_mdf_opts *o, const struct kx_log *log,
 		kx_log_msg(log, KX_LOG_COMMON, "%llu page(s) could not be read from %s "
 			   "and were %s.\n", (unsigned long long)res->unreadable_pages,
 			   o->files[0], o->elf_output ? "saved as zeros" : "left out of the dump");
-	if (!o->dry_run)
+	if (o->dry_run)
+		return;
+	if (o->mode != KX_MDF_SPLIT) {
 		kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n",
 			   o->mode == KX_MDF_FLATTEN ? "STDOUT" : o->files[1]);
+		return;
+	}
+	// Upstream's list: "a, b, and c." (also "a, and b." for two).
+	kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfiles are saved to ");
+	for (size_t i = 1; i < o->nr_files; i++)
+		kx_log_msg(log, KX_LOG_COMMON, "%s%s%s", i > 1 ? ", " : "",
+			   i + 1 == o->nr_files ? "and " : "", o->files[i]);
+	kx_log_msg(log, KX_LOG_COMMON, ".\n");
+}
+
+// --reassemble F1... OUT: one dump file from the split ones.
+static struct kx_error *reassemble(const struct kx_mdf_opts *o, const struct kx_log *log)
+{
+	const char *out = o->files[o->nr_files - 1];
+	KX_TRY(kx_reassemble((const char *const *)o->files, o->nr_files - 1, out, o->force));
+	kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n", out);
+	return NULL;
 }
 
 static struct kx_error *dump_dmesg(const struct kx_mdf_opts *o, const struct kx_log *log)
@@ -213,6 +253,8 @@ static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 	struct kx_error *err = unsupported_mode(o);
 	if (!err && o->mode == KX_MDF_REARRANGE) {
 		err = rearrange(o, log);
+	} else if (!err && o->mode == KX_MDF_REASSEMBLE) {
+		err = reassemble(o, log);
 	} else if (!err && o->mode == KX_MDF_DUMP_DMESG) {
 		err = dump_dmesg(o, log);
 	} else if (!err) {
