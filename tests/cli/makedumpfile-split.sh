@@ -31,14 +31,6 @@ have_libkdumpfile=no
 have_upstream=no
 command -v makedumpfile >/dev/null 2>&1 && have_upstream=yes
 
-same() {
-	if cmp -s "$2" "$3"; then
-		tap_ok "$1"
-	else
-		tap_not_ok "$1" "$(cmp -l "$2" "$3" 2>&1 | head -5)"
-	fi
-}
-
 # same_but_partial NAME A B: equal but for the 1st-bitmap byte of pfn 0x9f
 # (see the top), where A lacks bit 7 that B has.
 same_but_partial() {
@@ -88,19 +80,19 @@ split_case() {
 		same_but_partial "$name: reassembled = unsplit but the partial page bit" \
 			"$tmp/re" "$tmp/unsplit"
 	else
-		same "$name: reassembled = unsplit, byte for byte" "$tmp/re" "$tmp/unsplit"
+		tap_same "$name: reassembled = unsplit, byte for byte" "$tmp/re" "$tmp/unsplit"
 	fi
 	[ $have_upstream = yes ] || return 0
 	rm -f "$tmp/theirs.re" "$tmp/ours.re" "$tmp/theirs.unsplit" "$tmp"/t?
 	# shellcheck disable=SC2086
 	makedumpfile --reassemble $files "$tmp/theirs.re" >/dev/null 2>&1
-	same "$name: Debian's --reassemble of our files = ours" "$tmp/theirs.re" "$tmp/re"
+	tap_same "$name: Debian's --reassemble of our files = ours" "$tmp/theirs.re" "$tmp/re"
 	tfiles=$(echo "$files" | sed "s|$tmp/p|$tmp/t|g")
 	# shellcheck disable=SC2086
 	makedumpfile --split $opts --splitblock-size 4096 "$v" $tfiles >/dev/null 2>&1
 	i=1
 	for t in $tfiles; do
-		same "$name: file $i is byte-identical to Debian's" "$tmp/p$i" "$t"
+		tap_same "$name: file $i is byte-identical to Debian's" "$tmp/p$i" "$t"
 		i=$((i + 1))
 	done
 	makedumpfile $opts "$v" "$tmp/theirs.unsplit" >/dev/null 2>&1
@@ -110,7 +102,7 @@ split_case() {
 		same_but_partial "$name: ... into Debian's unsplit dump but the partial page bit" \
 			"$tmp/ours.re" "$tmp/theirs.unsplit"
 	else
-		same "$name: ... into Debian's unsplit dump" "$tmp/ours.re" "$tmp/theirs.unsplit"
+		tap_same "$name: ... into Debian's unsplit dump" "$tmp/ours.re" "$tmp/theirs.unsplit"
 	fi
 }
 
@@ -193,11 +185,11 @@ if [ -r "$real" ] && [ $have_upstream = yes ]; then
 		# shellcheck disable=SC2086
 		makedumpfile --split -l -d 31 $sb "$real" "$tmp/t1" "$tmp/t2" "$tmp/t3" >/dev/null 2>&1
 		for i in 1 2 3; do
-			same "real vmcore $sb: file $i is byte-identical to Debian's" "$tmp/p$i" "$tmp/t$i"
+			tap_same "real vmcore $sb: file $i is byte-identical to Debian's" "$tmp/p$i" "$tmp/t$i"
 		done
 		"$MDF" --reassemble "$tmp/p1" "$tmp/p2" "$tmp/p3" "$tmp/re" >/dev/null 2>&1
 		makedumpfile -l -d 31 "$real" "$tmp/unsplit" >/dev/null 2>&1
-		same "real vmcore $sb: reassembled = Debian's unsplit dump" "$tmp/re" "$tmp/unsplit"
+		tap_same "real vmcore $sb: reassembled = Debian's unsplit dump" "$tmp/re" "$tmp/unsplit"
 	done
 else
 	tap_skip "real vmcore split" "no e2e capture or no Debian makedumpfile"
