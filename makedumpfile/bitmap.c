@@ -98,6 +98,22 @@ uint64_t kx_bitmap_count(const struct kx_bitmap *bm)
 	return n;
 }
 
+uint64_t kx_bitmap_count_range(const struct kx_bitmap *bm, uint64_t first, uint64_t end)
+{
+	if (!clip(bm, &first, &end))
+		return 0;
+	uint64_t n = 0;
+	// Single bits up to a byte boundary, whole bytes, then the tail.
+	for (; first < end && first % 8; first++)
+		n += (bm->bits[first / 8] >> (first % 8)) & 1;
+	for (; end - first >= 8; first += 8)
+		for (unsigned int b = bm->bits[first / 8]; b; b &= b - 1)
+			n++;
+	for (; first < end; first++)
+		n += (bm->bits[first / 8] >> (first % 8)) & 1;
+	return n;
+}
+
 uint64_t kx_bitmap_next_set(const struct kx_bitmap *bm, uint64_t pfn)
 {
 	uint64_t end = bm->start + bm->nr_bits;

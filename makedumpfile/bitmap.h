@@ -56,6 +56,9 @@ void kx_bitmap_clear_range(struct kx_bitmap *bm, uint64_t first, uint64_t end);
 /** Number of set bits in the window. */
 uint64_t kx_bitmap_count(const struct kx_bitmap *bm);
 
+/** Number of set bits for pfns [@p first, @p end), clipped to the window. */
+uint64_t kx_bitmap_count_range(const struct kx_bitmap *bm, uint64_t first, uint64_t end);
+
 /**
  * The first set pfn at or after @p pfn inside the window, or the window's
  * end when there is none. Skips clear bytes eight pfns at a time.

@@ -11,6 +11,7 @@
 #include "erase_map.h"
 #include "log.h"
 #include "pipeline.h"
+#include "split.h"
 #include "vmcore.h"
 #include "vmcoreinfo.h"
 
@@ -22,8 +23,12 @@ struct dump {
 	// bm: the 2nd bitmap of a window; present: the 1st.
 	struct kx_bitmap bm, present;
 	uint64_t window;
+	// --split: pages per splitblock, counted in pass 1.
+	struct kx_split_plan plan;
+	bool splitting;
+	// The pfns the file being written holds: all of them unless split.
+	struct kx_split_range range;
 	struct kx_dump_sink sink;
-	bool opened;
 	struct kx_dump_writer *w;
 	struct kx_pipeline *pipe;
 	struct kx_log_progress progress;
@@ -54,6 +59,8 @@ static struct kx_error *count_pass(struct dump *d)
 		kx_bitmap_reset(&d->bm, start, window_len(d, start));
 		KX_TRY(kx_filter_window(&d->filter, &d->bm, true));
 		d->res->dumpable += kx_bitmap_count(&d->bm);
+		if (d->splitting)
+			kx_split_plan_count(&d->plan, &d->bm);
 		kx_log_progress_update(&p, start + d->bm.nr_bits, d->vm->max_mapnr);
 	}
 	kx_log_progress_finish(&p);
@@ -84,6 +91,10 @@ static struct kx_error *create_writer(struct dump *d)
 		.method = d->req->method,
 		.num_dumpable = d->res->dumpable,
 		.nr_cpus = (int32_t)vm->nr_cpus,
+		.split = d->splitting,
+		.start_pfn = d->range.start,
+		.end_pfn = d->range.end,
+		.split_pages = d->range.pages,
 	};
 	_Static_assert(sizeof(p.utsname) == KX_UTSNAME_SIZE, "utsname layout");
 	memcpy(&p.utsname, vm->utsname, sizeof(p.utsname));
@@ -118,7 +129,7 @@ static struct kx_error *drop_page(struct dump *d, uint64_t pfn)
 static struct kx_error *store_page(void *arg, const struct kx_pipeline_page *pg)
 {
 	struct dump *d = arg;
-	kx_log_progress_update(&d->progress, ++d->done, d->res->dumpable);
+	kx_log_progress_update(&d->progress, ++d->done, d->range.pages);
 	if (pg->unreadable)
 		return drop_page(d, pg->pfn);
 	if (pg->zero) {
@@ -148,10 +159,25 @@ static struct kx_error *write_eraseinfo(struct dump *d)
 	return m ? kx_dump_writer_write_eraseinfo(d->w, m->info, m->info_size) : NULL;
 }
 
-// Pass 2: each window's 2nd bitmap, then its pages, in pfn order.
+// The pages of the window in @bm that belong to this file, in pfn order.
+static struct kx_error *push_window(struct dump *d)
+{
+	uint64_t first = d->bm.start > d->range.start ? d->bm.start : d->range.start;
+	uint64_t end = d->bm.start + d->bm.nr_bits;
+	if (end > d->range.end)
+		end = d->range.end;
+	for (uint64_t pfn = kx_bitmap_next_set(&d->bm, first); pfn < end;
+	     pfn = kx_bitmap_next_set(&d->bm, pfn + 1))
+		KX_TRY(kx_pipeline_push(d->pipe, pfn));
+	return kx_pipeline_flush(d->pipe);
+}
+
+// Pass 2: each window's 2nd bitmap (the whole of it, also in a split
+// file), then the window's pages in this file's range.
 static struct kx_error *write_pages(struct dump *d)
 {
 	KX_TRY(start_pipeline(d));
+	d->done = 0;
 	kx_log_progress_init(&d->progress, d->req->log, "Copying data");
 	kx_filter_rewind(&d->filter);
 	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
@@ -161,11 +187,7 @@ static struct kx_error *write_pages(struct dump *d)
 		}
 		KX_TRY(kx_dump_writer_write_bitmap(d->w, 2, start / 8, d->bm.bits,
 						   kx_bitmap_bytes(&d->bm)));
-		uint64_t end = start + d->bm.nr_bits;
-		for (uint64_t pfn = kx_bitmap_next_set(&d->bm, start); pfn < end;
-		     pfn = kx_bitmap_next_set(&d->bm, pfn + 1))
-			KX_TRY(kx_pipeline_push(d->pipe, pfn));
-		KX_TRY(kx_pipeline_flush(d->pipe));
+		KX_TRY(push_window(d));
 	}
 	kx_log_progress_finish(&d->progress);
 	KX_TRY(kx_dump_writer_finish(d->w));
@@ -183,7 +205,12 @@ static struct kx_error *dump_init(struct dump *d)
 		d->window = (d->vm->max_mapnr + 7) / 8 * 8;
 	KX_TRY(kx_bitmap_init(&d->bm, d->window));
 	KX_TRY(kx_bitmap_init(&d->present, d->window));
-	return kx_filter_init(&d->filter, d->vm, d->req->level);
+	KX_TRY(kx_filter_init(&d->filter, d->vm, d->req->level));
+	d->filter.cyclic_bitmaps = d->splitting;
+	if (d->splitting)
+		KX_TRY(kx_split_plan_init(&d->plan, d->vm->max_mapnr, d->req->splitblock_bytes,
+					  d->vm->page_size));
+	return NULL;
 }
 
 // A write that found no room leaves a readable dump marked INCOMPLETE.
@@ -200,38 +227,83 @@ static struct kx_error *mark_incomplete(struct dump *d, struct kx_error *err)
 	return err;
 }
 
+// Keep the first error; @return whether to go on with the next file.
+static bool merge_error(struct kx_error **first, struct kx_error *err)
+{
+	if (!err)
+		return true;
+	bool go_on = kx_error_is(err, KX_ERROR_NOSPACE);
+	if (*first)
+		kx_error_destroy(err);
+	else
+		*first = err;
+	return go_on;
+}
+
+// One output file, from its creation to its closing: headers, 1st bitmap,
+// then the 2nd bitmap and the pages of d->range. @path NULL: req's output.
+static struct kx_error *write_file(struct dump *d, const char *path)
+{
+	struct kx_error *err = path ? kx_dump_sink_open_file(&d->sink, path, d->req->force)
+				    : kx_dump_open_output(d->req, &d->sink);
+	if (err)
+		return err;
+	err = create_writer(d);
+	if (!err)
+		err = write_present(d);
+	if (!err)
+		err = write_pages(d);
+	err = mark_incomplete(d, err);
+	d->res->bytes_written += kx_dump_sink_size(&d->sink);
+	kx_pipeline_destroy(d->pipe);
+	d->pipe = NULL;
+	kx_dump_writer_destroy(d->w);
+	d->w = NULL;
+	merge_error(&err, kx_dump_sink_close(&d->sink));
+	return err;
+}
+
+// --split: every file in turn. After running out of space in one, the
+// others are still written: -L limits each file on its own.
+static struct kx_error *write_split(struct dump *d)
+{
+	size_t n = d->req->nr_split;
+	struct kx_split_range *ranges = calloc(n, sizeof(*ranges));
+	if (!ranges)
+		return &kx_enomem;
+	kx_split_plan_ranges(&d->plan, d->res->dumpable, n, ranges);
+	struct kx_error *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		d->range = ranges[i];
+		if (!merge_error(&first, write_file(d, d->req->split_outputs[i])))
+			break;
+	}
+	free(ranges);
+	return first;
+}
+
 static struct kx_error *dump_run(struct dump *d)
 {
 	KX_TRY(dump_init(d));
 	KX_TRY(count_pass(d));
 	if (d->req->dry_run)
 		return NULL;
-	KX_TRY(kx_dump_open_output(d->req, &d->sink));
-	d->opened = true;
-	struct kx_error *err = create_writer(d);
-	if (!err)
-		err = write_present(d);
-	if (!err)
-		err = write_pages(d);
-	err = mark_incomplete(d, err);
-	d->res->bytes_written = kx_dump_sink_size(&d->sink);
-	return err;
+	if (d->splitting)
+		return write_split(d);
+	d->range = (struct kx_split_range){ .end = d->vm->max_mapnr, .pages = d->res->dumpable };
+	return write_file(d, NULL);
 }
 
 struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_request *req,
 			       struct kx_dump_result *ret)
 {
 	*ret = (struct kx_dump_result){ .max_mapnr = vm->max_mapnr };
-	struct dump d = { .vm = vm, .req = req, .res = ret };
+	KX_CHECK(!req->nr_split || (req->nr_split >= 2 && !req->flatten), KX_ERROR_INVALID_ARG,
+		 "--split needs at least two files and no -F");
+	struct dump d = { .vm = vm, .req = req, .res = ret, .splitting = req->nr_split > 0 };
 	struct kx_error *err = dump_run(&d);
 	ret->stats = d.filter.stats;
-	kx_pipeline_destroy(d.pipe);
-	kx_dump_writer_destroy(d.w);
-	struct kx_error *cerr = d.opened ? kx_dump_sink_close(&d.sink) : NULL;
-	if (err)
-		kx_error_destroy(cerr);
-	else
-		err = cerr;
+	kx_split_plan_deinit(&d.plan);
 	kx_filter_deinit(&d.filter);
 	kx_bitmap_deinit(&d.bm);
 	kx_bitmap_deinit(&d.present);

@@ -52,6 +52,15 @@ struct kx_dump_request {
 	const struct kx_erase_map *erase;
 	/** Progress and messages; may be NULL. */
 	const struct kx_log *log;
+	/**
+	 * --split: write @p nr_split (at least 2) files named by
+	 * @p split_outputs, each holding a range of pfns (split.h), instead
+	 * of @p output. Not with @p flatten.
+	 */
+	char *const *split_outputs;
+	size_t nr_split;
+	/** --splitblock-size in bytes; 0 = 1 GiB. */
+	uint64_t splitblock_bytes;
 };
 
 struct kx_dump_result {
@@ -67,6 +76,7 @@ struct kx_dump_result {
 	 * them excluded); an ELF dump stores zeros.
 	 */
 	uint64_t unreadable_pages;
+	/** Bytes of the output, all split files together. */
 	uint64_t bytes_written;
 	struct kx_filter_stats stats;
 	/** The dump stopped early (ENOSPC, -L): the header says INCOMPLETE. */
@@ -78,10 +88,17 @@ enum { KX_DUMP_DEFAULT_WINDOW_PFNS = 8 << 20 };
 
 /**
  * Write a kdump-compressed dump of @p vm as @p req asks.
+ *
+ * With --split the files are written one after the other, each by the same
+ * pass 2 restricted to its pfn range; each has the same headers (but the
+ * split fields), the full bitmaps and a descriptor area sized for every
+ * file's pages. A file that runs out of space is marked INCOMPLETE and the
+ * others are still written (as upstream's one child per file would).
  * @param ret filled as far as the dump got, also on failure.
- * @return NULL; KX_ERROR_NOSPACE when the output filled up or reached
- *         -L (the file is then a readable, INCOMPLETE dump, unless it is a
- *         flattened stream); any error opening, filtering or writing.
+ * @return NULL; KX_ERROR_NOSPACE when the output (or one split file)
+ *         filled up or reached -L (the file is then a readable, INCOMPLETE
+ *         dump, unless it is a flattened stream); any error opening,
+ *         filtering or writing.
  */
 struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_request *req,
 			       struct kx_dump_result *ret);

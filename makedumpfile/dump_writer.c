@@ -29,6 +29,8 @@ struct kx_dump_writer {
 	struct wbuf desc, data;
 	struct kx_diskdump_page_desc pd_zero;
 	uint64_t added;
+	/** Descriptors this file gets: num_dumpable, or split_pages. */
+	uint64_t expected;
 	/** Counted pages that were dropped instead (their bit cleared). */
 	uint64_t dropped;
 	bool headers_written;
@@ -61,6 +63,12 @@ static struct kx_error *check_params(const struct kx_dump_writer_params *p)
 	KX_CHECK((p->status_extra & ~(uint32_t)KX_DISKDUMP_EXCLUDED_VMEMMAP) == 0,
 		 KX_ERROR_INVALID_ARG, "status bits 0x%x cannot be requested",
 		 p->status_extra);
+	KX_CHECK(!p->split || (p->start_pfn <= p->end_pfn && p->end_pfn <= p->max_mapnr &&
+			       p->split_pages <= p->num_dumpable &&
+			       p->split_pages <= p->end_pfn - p->start_pfn),
+		 KX_ERROR_INVALID_ARG, "split range %#llx-%#llx with %llu pages does not fit",
+		 (unsigned long long)p->start_pfn, (unsigned long long)p->end_pfn,
+		 (unsigned long long)p->split_pages);
 	KX_CHECK(p->buffer_size <= KX_DUMP_WRITER_BUFFER_MAX, KX_ERROR_INVALID_ARG,
 		 "write buffer of %zu bytes is larger than %d", p->buffer_size,
 		 KX_DUMP_WRITER_BUFFER_MAX);
@@ -97,6 +105,13 @@ static void fill_headers(struct kx_dump_writer *w, struct kx_diskdump_sub_header
 		sub->size_note = p->size_note;
 	}
 	sub->max_mapnr_64 = l->max_mapnr;
+	if (p->split) {
+		sub->split = 1;
+		sub->start_pfn = p->start_pfn > UINT32_MAX ? UINT32_MAX : p->start_pfn;
+		sub->end_pfn = p->end_pfn > UINT32_MAX ? UINT32_MAX : p->end_pfn;
+		sub->start_pfn_64 = p->start_pfn;
+		sub->end_pfn_64 = p->end_pfn;
+	}
 }
 
 static struct kx_error *alloc_buffers(struct kx_dump_writer *w)
@@ -134,6 +149,7 @@ static struct kx_error *setup(struct kx_dump_writer *w)
 							     .size = p->block_size };
 		first += p->block_size;
 	}
+	w->expected = p->split ? p->split_pages : p->num_dumpable;
 	w->desc.file_off = w->layout.offset_desc;
 	w->data.file_off = first;
 	return NULL;
@@ -306,9 +322,9 @@ static struct kx_error *flush(struct kx_dump_writer *w)
 static struct kx_error *make_room(struct kx_dump_writer *w, size_t size)
 {
 	KX_TRY(check_usable(w));
-	KX_CHECK(w->added + w->dropped < w->layout.num_dumpable, KX_ERROR_INVALID_ARG,
+	KX_CHECK(w->added + w->dropped < w->expected, KX_ERROR_INVALID_ARG,
 		 "%s: more pages than the %llu counted as dumpable", name(w),
-		 (unsigned long long)w->layout.num_dumpable);
+		 (unsigned long long)w->expected);
 	if (w->desc.size + KX_DISKDUMP_PAGE_DESC_SIZE > w->desc.cap ||
 	    w->data.size + size > w->data.cap)
 		KX_TRY(flush(w));
@@ -351,9 +367,9 @@ struct kx_error *kx_dump_writer_drop_page(struct kx_dump_writer *w, uint64_t pfn
 					  uint8_t bitmap_byte)
 {
 	KX_TRY(check_usable(w));
-	KX_CHECK(w->added + w->dropped < w->layout.num_dumpable, KX_ERROR_INVALID_ARG,
+	KX_CHECK(w->added + w->dropped < w->expected, KX_ERROR_INVALID_ARG,
 		 "%s: more pages than the %llu counted as dumpable", name(w),
-		 (unsigned long long)w->layout.num_dumpable);
+		 (unsigned long long)w->expected);
 	KX_TRY(kx_dump_writer_write_bitmap(w, 2, pfn / 8, &bitmap_byte, 1));
 	w->dropped++;
 	return NULL;
@@ -372,10 +388,10 @@ struct kx_error *kx_dump_writer_finish(struct kx_dump_writer *w)
 {
 	KX_TRY(check_usable(w));
 	KX_TRY(flush(w));
-	KX_CHECK(w->added + w->dropped == w->layout.num_dumpable, KX_ERROR_INVALID_ARG,
+	KX_CHECK(w->added + w->dropped == w->expected, KX_ERROR_INVALID_ARG,
 		 "%s: %llu pages written and %llu dropped but %llu were counted as dumpable",
 		 name(w), (unsigned long long)w->added, (unsigned long long)w->dropped,
-		 (unsigned long long)w->layout.num_dumpable);
+		 (unsigned long long)w->expected);
 	return NULL;
 }
 

@@ -18,7 +18,8 @@
  * 4. for every set bit of the 2nd bitmap in ascending pfn order, exactly
  *    one of kx_dump_writer_add_zero_page(), kx_dump_writer_add_page(),
  *    kx_dump_writer_add_stored() or kx_dump_writer_drop_page();
- * 5. kx_dump_writer_finish() flushes and checks the descriptor count.
+ * 5. kx_dump_writer_finish() flushes and checks the descriptor count
+ *    (num_dumpable, or split_pages in a --split file).
  *
  * Descriptors and page data go through two write-back buffers of
  * buffer_size bytes each. A flush writes the data before the descriptors,
@@ -77,6 +78,15 @@ struct kx_dump_writer_params {
 	uint32_t status_extra;
 	/** Bytes of each write-back buffer; 0 = the default. Raised to one page. */
 	size_t buffer_size;
+	/**
+	 * A --split file: the sub header says split = 1 and [start_pfn,
+	 * end_pfn). The layout still counts all num_dumpable pages, so the data
+	 * area and the shared zero page sit at the same offset in every file
+	 * of the set, but only split_pages descriptors (this file's pages) are
+	 * added, from index 0.
+	 */
+	bool split;
+	uint64_t start_pfn, end_pfn, split_pages;
 };
 
 struct kx_dump_sink;

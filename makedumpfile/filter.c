@@ -65,8 +65,8 @@ static bool upstream_marks_partial_page(uint64_t max_mapnr)
 
 void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present)
 {
-	kx_vmcore_for_each_ram(f->vm, upstream_marks_partial_page(f->vm->max_mapnr),
-			       set_present, present);
+	bool partial = !f->cyclic_bitmaps && upstream_marks_partial_page(f->vm->max_mapnr);
+	kx_vmcore_for_each_ram(f->vm, partial, set_present, present);
 }
 
 // Clear [first, end) in the window, counting the pfns that were dumpable.

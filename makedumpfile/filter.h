@@ -35,6 +35,13 @@ struct kx_filter {
 	unsigned int level;
 	/** Whether struct pages are consulted (false: only -d 0/1 without mem_map). */
 	bool use_struct_pages;
+	/**
+	 * Build the 1st bitmap as upstream's cyclic path does, without a
+	 * PT_LOAD's partial last page. Upstream always takes that path with
+	 * --split (it divides its bitmap buffer among the files); set it after
+	 * kx_filter_init().
+	 */
+	bool cyclic_bitmaps;
 	/** An exclusion running on past the previous window: [.., carry_end). */
 	uint64_t carry_end;
 	enum kx_page_class carry_cls;

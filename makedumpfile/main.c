@@ -23,6 +23,7 @@
 #include "flattened.h"
 #include "log.h"
 #include "options.h"
+#include "reassemble.h"
 #include "vmcore.h"
 #include "vmcoreinfo.h"
 
@@ -32,6 +33,8 @@ static void usage(FILE *out)
 		"Usage: makedumpfile [OPTION]... VMCORE DUMPFILE\n"
 		"       makedumpfile -F [OPTION]... VMCORE\n"
 		"       makedumpfile -R DUMPFILE\n"
+		"       makedumpfile --split [OPTION]... VMCORE DUMPFILE1 DUMPFILE2...\n"
+		"       makedumpfile --reassemble DUMPFILE1 DUMPFILE2... DUMPFILE\n"
 		"Filter out unneeded pages of a kernel crash dump and compress the rest.\n"
 		"\n"
 		" -c, -l, -z        compress each page with zlib, lzo or zstd\n"
@@ -43,6 +46,7 @@ static void usage(FILE *out)
 		" -L SIZE           stop writing at SIZE bytes (the dump is marked incomplete)\n"
 		" -D                debug messages\n"
 		" --message-level N 1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)\n"
+		" --splitblock-size KiB  granularity of --split (default 1 GiB)\n"
 		" --cyclic-buffer KiB, --num-threads N, --non-mmap, --dry-run, --show-stats\n"
 		" -b ORDER          write cache of 2^ORDER pages (0-20): checked, no effect here\n"
 		" --work-dir DIR    upstream's bitmap file directory: must be a writable\n"
@@ -100,12 +104,9 @@ static void report(const struct kx_log *log, const struct kx_dump_result *r)
 
 static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 {
-	if (o->mode != KX_MDF_CREATE && o->mode != KX_MDF_FLATTEN &&
-	    o->mode != KX_MDF_REARRANGE && o->mode != KX_MDF_DUMP_DMESG &&
-	    o->mode != KX_MDF_ERASEINFO)
+	if (o->mode == KX_MDF_MEM_USAGE || o->mode == KX_MDF_GENERATE_VMCOREINFO)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
-				       "this mode (--split, --reassemble, --mem-usage, -g) "
-				       "is not implemented yet");
+				       "this mode (--mem-usage, -g) is not implemented yet");
 	if (o->exclude_vmemmap || o->vmcoreinfo || (o->vmlinux && !o->config))
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
 				       "-e, -i and -x without --config are not implemented yet");
@@ -178,6 +179,27 @@ static struct kx_error *print_eraseinfo(const struct kx_mdf_opts *o)
 	return NULL;
 }
 
+// --split: the files after the vmcore, each split block of
+// --splitblock-size KiB.
+static void split_request(const struct kx_mdf_opts *o, struct kx_dump_request *req)
+{
+	if (o->mode != KX_MDF_SPLIT)
+		return;
+	req->output = NULL;
+	req->split_outputs = o->files + 1;
+	req->nr_split = o->nr_files - 1;
+	req->splitblock_bytes = o->splitblock_size * 1024;
+}
+
+// Remove what a level that ran out of space wrote, before the next level.
+static void remove_outputs(const struct kx_dump_request *req)
+{
+	if (req->output)
+		unlink(req->output);
+	for (size_t i = 0; i < req->nr_split; i++)
+		unlink(req->split_outputs[i]);
+}
+
 // Try each -d level in turn while the output fills up.
 static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx_log *log,
 				    struct kx_dump_result *res)
@@ -205,6 +227,7 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		.erase = erase,
 		.log = log,
 	};
+	split_request(o, &req);
 	for (size_t i = 0; i < o->nr_levels; i++) {
 		req.level = o->levels[i];
 		kx_error_destroy(err);
@@ -213,7 +236,7 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		if (!kx_error_is(err, KX_ERROR_NOSPACE) || i + 1 == o->nr_levels || flatten)
 			break;
 		kx_log_msg(log, KX_LOG_COMMON, "Retrying with dump level %u.\n", o->levels[i + 1]);
-		unlink(req.output);
+		remove_outputs(&req);
 		req.force = true;
 	}
 	kx_erase_map_destroy(erase);
@@ -256,9 +279,28 @@ static void dump_done(const struct kx_mdf_opts *o, const struct kx_log *log,
 		kx_log_msg(log, KX_LOG_COMMON, "%llu page(s) could not be read from %s "
 			   "and were %s.\n", (unsigned long long)res->unreadable_pages,
 			   o->files[0], o->elf_output ? "saved as zeros" : "left out of the dump");
-	if (!o->dry_run)
+	if (o->dry_run)
+		return;
+	if (o->mode != KX_MDF_SPLIT) {
 		kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n",
 			   o->mode == KX_MDF_FLATTEN ? "STDOUT" : o->files[1]);
+		return;
+	}
+	// Upstream's list: "a, b, and c." (also "a, and b." for two).
+	kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfiles are saved to ");
+	for (size_t i = 1; i < o->nr_files; i++)
+		kx_log_msg(log, KX_LOG_COMMON, "%s%s%s", i > 1 ? ", " : "",
+			   i + 1 == o->nr_files ? "and " : "", o->files[i]);
+	kx_log_msg(log, KX_LOG_COMMON, ".\n");
+}
+
+// --reassemble F1... OUT: one dump file from the split ones.
+static struct kx_error *reassemble(const struct kx_mdf_opts *o, const struct kx_log *log)
+{
+	const char *out = o->files[o->nr_files - 1];
+	KX_TRY(kx_reassemble((const char *const *)o->files, o->nr_files - 1, out, o->force));
+	kx_log_msg(log, KX_LOG_COMMON, "\nThe dumpfile is saved to %s.\n", out);
+	return NULL;
 }
 
 static struct kx_error *dump_dmesg(const struct kx_mdf_opts *o, const struct kx_log *log)
@@ -295,6 +337,8 @@ static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 		err = check_work_dir(o->work_dir);
 	if (!err && o->mode == KX_MDF_REARRANGE) {
 		err = rearrange(o, log);
+	} else if (!err && o->mode == KX_MDF_REASSEMBLE) {
+		err = reassemble(o, log);
 	} else if (!err && o->mode == KX_MDF_DUMP_DMESG) {
 		err = dump_dmesg(o, log);
 	} else if (!err && o->mode == KX_MDF_ERASEINFO) {

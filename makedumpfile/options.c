@@ -218,7 +218,10 @@ static struct kx_error *check_files(const struct kx_mdf_opts *o)
 	case KX_MDF_GENERATE_VMCOREINFO: case KX_MDF_ERASEINFO:
 		min = max = o->mode == KX_MDF_GENERATE_VMCOREINFO ? 0 : 1;
 		break;
-	case KX_MDF_SPLIT: case KX_MDF_REASSEMBLE: min = 3; max = SIZE_MAX; break;
+	// --split VMCORE F1 F2...: two files at least, as upstream requires;
+	// --reassemble F1... OUT takes a single split file too.
+	case KX_MDF_SPLIT: min = 3; max = SIZE_MAX; break;
+	case KX_MDF_REASSEMBLE: min = 2; max = SIZE_MAX; break;
 	case KX_MDF_HELP: case KX_MDF_VERSION: max = SIZE_MAX; break;
 	}
 	if (o->nr_files < min || o->nr_files > max)
@@ -233,6 +236,10 @@ static struct kx_error *check_combinations(const struct kx_mdf_opts *o)
 		 "The option -E cannot be used with -c, -l, -p or -z.");
 	KX_CHECK(!(o->elf_output && o->num_threads), KX_ERROR_INVALID_ARG,
 		 "--num-threads cannot used with ELF format.");
+	KX_CHECK(!(o->mode == KX_MDF_SPLIT && o->elf_output), KX_ERROR_INVALID_ARG,
+		 "Options for splitting dumpfile cannot be used with Elf format.");
+	KX_CHECK(!(o->mode == KX_MDF_SPLIT && o->num_threads), KX_ERROR_INVALID_ARG,
+		 "--num-threads cannot used with --split.");
 	KX_CHECK(!(o->partial_dmesg && o->mode != KX_MDF_DUMP_DMESG), KX_ERROR_INVALID_ARG,
 		 "--partial-dmesg can only be used with --dump-dmesg.");
 	KX_CHECK(!(o->dry_run && o->mode == KX_MDF_DUMP_DMESG), KX_ERROR_INVALID_ARG,

@@ -23,15 +23,6 @@ command -v makedumpfile >/dev/null 2>&1 && have_upstream=yes
 have_crash=no
 command -v crash >/dev/null 2>&1 && have_crash=yes
 
-# same NAME FILE1 FILE2: byte comparison (holes read as zeros).
-same() {
-	if cmp -s "$2" "$3"; then
-		tap_ok "$1"
-	else
-		tap_not_ok "$1" "$(cmp -l "$2" "$3" 2>&1 | head -5)"
-	fi
-}
-
 # check_stream NAME FILE: a well-formed -F stream: the header, records of
 # positive size, the -1/-1 terminator and nothing after it.
 check_stream() {
@@ -64,7 +55,7 @@ formats() {
 	check_stream "$name: the -F stream is well formed" "$tmp/flat"
 	rm -f "$tmp/rebuilt"
 	tap_run "$name: -R rebuilds it" 0 sh -c '"$1" -R "$2" <"$3"' sh "$MDF" "$tmp/rebuilt" "$tmp/flat"
-	same "$name: -F | -R equals the direct dump" "$tmp/rebuilt" "$tmp/direct"
+	tap_same "$name: -F | -R equals the direct dump" "$tmp/rebuilt" "$tmp/direct"
 	rm -f "$tmp/elf" "$tmp/elf.rebuilt"
 	tap_run "$name: -E -d 31 succeeds" 0 "$MDF" -E -d 31 "$v" "$tmp/elf"
 	tap_run "$name: -E -F | -R equals the direct ELF dump" 0 sh -c \
@@ -90,13 +81,13 @@ against_upstream() {
 	name=$1 v=$2
 	rm -f "$tmp/theirs.R" "$tmp/ours.R" "$tmp/theirs.elf"
 	makedumpfile -R "$tmp/theirs.R" <"$tmp/flat" >/dev/null 2>&1
-	same "$name: Debian's -R rebuilds our -F stream to our direct dump" "$tmp/theirs.R" "$tmp/direct"
+	tap_same "$name: Debian's -R rebuilds our -F stream to our direct dump" "$tmp/theirs.R" "$tmp/direct"
 	makedumpfile -F -l -d 31 "$v" 2>/dev/null >"$tmp/theirs.flat"
 	tap_run "$name: our -R rebuilds Debian's -F stream" 0 sh -c \
 		'"$1" -R "$2" <"$3"' sh "$MDF" "$tmp/ours.R" "$tmp/theirs.flat"
-	same "$name: ... to our direct dump" "$tmp/ours.R" "$tmp/direct"
+	tap_same "$name: ... to our direct dump" "$tmp/ours.R" "$tmp/direct"
 	makedumpfile -E -d 31 "$v" "$tmp/theirs.elf" >/dev/null 2>&1
-	same "$name -E -d 31: byte-identical to Debian's makedumpfile" "$tmp/elf" "$tmp/theirs.elf"
+	tap_same "$name -E -d 31: byte-identical to Debian's makedumpfile" "$tmp/elf" "$tmp/theirs.elf"
 	# Stopped by -L: marked incomplete (e_flags bit 0), program headers
 	# only up to the segment being written, as upstream leaves them.
 	rm -f "$tmp/elf.L" "$tmp/theirs.elf"
@@ -104,7 +95,7 @@ against_upstream() {
 	tap_match "... saying so" "incomplete dumpfile" "$tap_out"
 	tap_check "... e_flags has bit 0" " 01" "$(od -An -tx1 -j48 -N1 "$tmp/elf.L")"
 	makedumpfile -E -d 31 -L 10M "$v" "$tmp/theirs.elf" >/dev/null 2>&1
-	same "$name -E -L 10M: byte-identical to Debian's makedumpfile" "$tmp/elf.L" "$tmp/theirs.elf"
+	tap_same "$name -E -L 10M: byte-identical to Debian's makedumpfile" "$tmp/elf.L" "$tmp/theirs.elf"
 	rm -f "$tmp/elf.L"
 	rm -f "$tmp/theirs.flat"
 }

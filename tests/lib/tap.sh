@@ -36,6 +36,16 @@ tap_check() {
 	fi
 }
 
+# tap_same NAME FILE1 FILE2: the files hold the same bytes (holes read as
+# zeros); otherwise the first differing bytes are shown.
+tap_same() {
+	if cmp -s "$2" "$3"; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1" "$(cmp -l "$2" "$3" 2>&1 | head -5)"
+	fi
+}
+
 # tap_run NAME EXPECTED_STATUS CMD...: runs CMD, keeping its output in
 # $tap_out and $tap_err, and checks the exit status.
 tap_run() {

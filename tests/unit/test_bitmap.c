@@ -71,6 +71,17 @@ static void test_random_ranges_match_model(void **state)
 	}
 	assert_int_equal(next, 8000 + N);
 	assert_int_equal(kx_bitmap_count(&bm), count);
+	// Counting a range agrees with the model, clipped to the window.
+	for (int round = 0; round < 500; round++) {
+		seed = seed * 1103515245 + 12345;
+		uint64_t a = 7990 + (seed >> 8) % (N + 20);
+		seed = seed * 1103515245 + 12345;
+		uint64_t b = a + (seed >> 8) % 300, want = 0;
+		for (uint64_t p = a; p < b; p++)
+			want += p >= 8000 && p < 8000 + N && model[p - 8000];
+		assert_int_equal(kx_bitmap_count_range(&bm, a, b), want);
+	}
+	assert_int_equal(kx_bitmap_count_range(&bm, 0, UINT64_MAX), count);
 	assert_int_equal(kx_bitmap_bytes(&bm), 125);
 	// Reset clears everything, including bytes past a shorter window.
 	kx_bitmap_reset(&bm, 0, 1024);

@@ -64,6 +64,18 @@ static void test_defaults_and_flags(void **state)
 	assert_kx_ok(parse("--split -d 31 vmcore a b c", &o));
 	assert_int_equal(o.mode, KX_MDF_SPLIT);
 	assert_int_equal(o.nr_files, 4);
+	assert_kx_ok(parse("--reassemble a out", &o));
+	assert_int_equal(o.mode, KX_MDF_REASSEMBLE);
+	assert_kx_err(parse("--reassemble out", &o), KX_ERROR_INVALID_ARG,
+		      "Commandline parameter is invalid.");
+	assert_kx_err(parse("--split vmcore a", &o), KX_ERROR_INVALID_ARG,
+		      "Commandline parameter is invalid.");
+	assert_kx_err(parse("--split -F vmcore a b", &o), KX_ERROR_INVALID_ARG,
+		      "Commandline parameter is invalid.");
+	assert_kx_err(parse("--split --num-threads 2 vmcore a b", &o), KX_ERROR_INVALID_ARG,
+		      "--num-threads cannot used with --split.");
+	assert_kx_err(parse("--split -E vmcore a b", &o), KX_ERROR_INVALID_ARG,
+		      "Options for splitting dumpfile cannot be used with Elf format.");
 	assert_kx_ok(parse("--dump-dmesg --partial-dmesg vmcore log", &o));
 	assert_true(o.partial_dmesg);
 	assert_kx_ok(parse("-E -d 31 vmcore out.elf", &o));
