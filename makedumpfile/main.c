@@ -120,12 +120,46 @@ static enum kx_compress_method method_of(const struct kx_mdf_opts *o, const stru
 	return (enum kx_compress_method)o->compression;
 }
 
+// Re-filtering a kdump-compressed VMCORE, upstream refuses ELF output.
+static struct kx_error *refilter_check(const struct kx_mdf_opts *o, const struct kx_vmcore *vm)
+{
+	KX_CHECK(!vm->dd || !o->elf_output, KX_ERROR_UNSUPPORTED,
+		 "'-E' option is disabled, because %s is kdump compressed format.", o->files[0]);
+	return NULL;
+}
+
+// Pages the input dump excluded cannot come back: as upstream, its level is
+// ORed into each requested one, saying so when that changes it.
+static unsigned int refilter_level(const struct kx_mdf_opts *o, const struct kx_log *log,
+				   const struct kx_vmcore *vm, unsigned int level)
+{
+	unsigned int merged = level | vm->input_level;
+	if (merged != level)
+		kx_log_msg(log, KX_LOG_COMMON,
+			   "dump_level is changed to %u, because %s was created by dump_level(%u).\n",
+			   merged, o->files[0], vm->input_level);
+	return merged;
+}
+
+static struct kx_error *open_vmcore(const struct kx_mdf_opts *o, struct kx_vmcore **ret)
+{
+	struct kx_vmcore *vm;
+	KX_TRY(kx_vmcore_open_any(o->files[0], o->work_dir, &vm));
+	struct kx_error *err = refilter_check(o, vm);
+	if (err) {
+		kx_vmcore_destroy(vm);
+		return err;
+	}
+	*ret = vm;
+	return NULL;
+}
+
 // Try each -d level in turn while the output fills up.
 static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx_log *log,
 				    struct kx_dump_result *res)
 {
 	struct kx_vmcore *vm;
-	KX_TRY(kx_vmcore_open(o->files[0], &vm));
+	KX_TRY(open_vmcore(o, &vm));
 	warn_vmcore(log, vm);
 	bool flatten = o->mode == KX_MDF_FLATTEN;
 	struct kx_dump_request req = {
@@ -142,7 +176,7 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 	};
 	struct kx_error *err = NULL;
 	for (size_t i = 0; i < o->nr_levels; i++) {
-		req.level = o->levels[i];
+		req.level = refilter_level(o, log, vm, o->levels[i]);
 		kx_error_destroy(err);
 		err = o->elf_output ? kx_dump_elf(vm, &req, res) : kx_dump_kdump(vm, &req, res);
 		// A stream already sent cannot be retried.
