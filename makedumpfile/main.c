@@ -120,11 +120,12 @@ static enum kx_compress_method method_of(const struct kx_mdf_opts *o, const stru
 	return (enum kx_compress_method)o->compression;
 }
 
-// Re-filtering a kdump-compressed VMCORE, upstream refuses ELF output.
+// Re-filtering a kdump-compressed VMCORE, upstream refuses ELF output (in
+// these words, "disable" included: scripts may match them).
 static struct kx_error *refilter_check(const struct kx_mdf_opts *o, const struct kx_vmcore *vm)
 {
 	KX_CHECK(!vm->dd || !o->elf_output, KX_ERROR_UNSUPPORTED,
-		 "'-E' option is disabled, because %s is kdump compressed format.", o->files[0]);
+		 "'-E' option is disable, because %s is kdump compressed format.", o->files[0]);
 	return NULL;
 }
 
