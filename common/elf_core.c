@@ -192,6 +192,11 @@ static struct kx_error *add_load(struct kx_elf_core *core, size_t idx,
 		return corrupt(core, "PT_LOAD %zu has p_filesz 0x%" PRIx64
 			       " larger than p_memsz 0x%" PRIx64,
 			       idx, (uint64_t)ph->p_filesz, (uint64_t)ph->p_memsz);
+	// p_paddr -1 (upstream's NOT_PADDR): /proc/kcore's vmalloc, module and
+	// vmemmap segments have no physical address (fs/proc/kcore.c since
+	// Linux 4.11), and upstream skips them.
+	if (ph->p_paddr == UINT64_MAX)
+		return NULL;
 	if (ph->p_memsz > UINT64_MAX - ph->p_paddr)
 		return corrupt(core, "PT_LOAD %zu wraps around the physical address "
 			       "space (paddr 0x%" PRIx64 ", memsz 0x%" PRIx64 ")",

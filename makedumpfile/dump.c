@@ -54,7 +54,7 @@ static struct kx_error *count_pass(struct dump *d)
 	kx_log_progress_init(&p, d->req->log, "Excluding unnecessary pages");
 	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
 		kx_bitmap_reset(&d->present, start, window_len(d, start));
-		kx_filter_present(&d->filter, &d->present);
+		KX_TRY(kx_filter_present(&d->filter, &d->present));
 		d->res->present += kx_bitmap_count(&d->present);
 		kx_bitmap_reset(&d->bm, start, window_len(d, start));
 		KX_TRY(kx_filter_window(&d->filter, &d->bm, true));
@@ -107,7 +107,7 @@ static struct kx_error *write_present(struct dump *d)
 {
 	for (uint64_t start = 0; start < d->vm->max_mapnr; start += d->window) {
 		kx_bitmap_reset(&d->present, start, window_len(d, start));
-		kx_filter_present(&d->filter, &d->present);
+		KX_TRY(kx_filter_present(&d->filter, &d->present));
 		KX_TRY(kx_dump_writer_write_bitmap(d->w, 1, start / 8, d->present.bits,
 						   kx_bitmap_bytes(&d->present)));
 	}

@@ -204,7 +204,7 @@ static struct kx_error *exclude_zero_pages(struct elf_dump *d)
 static struct kx_error *plan_window(struct elf_dump *d, uint64_t start)
 {
 	kx_bitmap_reset(&d->bm, start, window_len(d, start));
-	kx_filter_present(&d->filter, &d->bm);
+	KX_TRY(kx_filter_present(&d->filter, &d->bm));
 	d->res->present += kx_bitmap_count(&d->bm);
 	kx_bitmap_reset(&d->bm, start, window_len(d, start));
 	KX_TRY(kx_filter_window(&d->filter, &d->bm, true));
@@ -444,6 +444,7 @@ struct kx_error *kx_dump_elf(struct kx_vmcore *vm, const struct kx_dump_request 
 			     struct kx_dump_result *ret)
 {
 	*ret = (struct kx_dump_result){ .max_mapnr = vm->max_mapnr };
+	KX_CHECK(vm->core, KX_ERROR_UNSUPPORTED, "ELF output needs an ELF vmcore");
 	struct elf_dump d = { .vm = vm, .req = req, .res = ret };
 	struct kx_error *err = elf_run(&d);
 	ret->stats = d.filter.stats;

@@ -46,11 +46,6 @@ void kx_filter_rewind(struct kx_filter *f)
 	f->next_start = 0;
 }
 
-static void set_present(void *arg, uint64_t first, uint64_t end)
-{
-	kx_bitmap_set_range(arg, first, end);
-}
-
 // Upstream marks a PT_LOAD's partial last page (the x86 BIOS range ending at
 // 0x9fc00) in the 1st bitmap only when it builds both bitmaps in one go,
 // which makedumpfile 1.7.2 does when its buffer, max_mapnr * 2 / 8 bytes
@@ -63,10 +58,10 @@ static bool upstream_marks_partial_page(uint64_t max_mapnr)
 	return max_mapnr % 8 == 0 && max_mapnr / 4 <= (UINT64_C(4) << 20);
 }
 
-void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present)
+struct kx_error *kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present)
 {
 	bool partial = !f->cyclic_bitmaps && upstream_marks_partial_page(f->vm->max_mapnr);
-	kx_vmcore_for_each_ram(f->vm, partial, set_present, present);
+	return kx_vmcore_mark_present(f->vm, partial, present);
 }
 
 // Clear [first, end) in the window, counting the pfns that were dumpable.
@@ -101,10 +96,10 @@ static void classify_batch(struct kx_filter *f, struct kx_bitmap *bm, uint64_t p
 	}
 }
 
-// One batch of struct pages starting at the present pfn @pfn; returns the
-// pfn after it.
-static uint64_t filter_batch(struct kx_filter *f, struct kx_bitmap *bm, uint64_t pfn,
-			     bool count)
+// One batch of struct pages starting at the present pfn @pfn; *@ret_end
+// is the pfn after it.
+static struct kx_error *filter_batch(struct kx_filter *f, struct kx_bitmap *bm, uint64_t pfn,
+				     bool count, uint64_t *ret_end)
 {
 	const struct kx_vmcore *vm = f->vm;
 	uint64_t window_end = bm->start + bm->nr_bits;
@@ -117,16 +112,21 @@ static uint64_t filter_batch(struct kx_filter *f, struct kx_bitmap *bm, uint64_t
 	// The first tail of a compound head at the batch's end is read too,
 	// when it is in the same section.
 	bool has_next = end < section_end && end < vm->max_mapnr;
+	*ret_end = end;
 	struct kx_error *err = kx_vmcore_read_struct_pages(vm, pfn, end - pfn + has_next, f->batch);
+	// Re-filtering a dump, upstream fails when a struct page is not in it
+	// ("Can't read the buffer of struct page."): guessing would be worse.
+	if (err && vm->dd && !kx_error_is(err, KX_ERROR_NODATA))
+		return kx_error_prefix(err, "reading the struct pages of pfn %#" PRIx64, pfn);
 	if (err) {
 		// No usable struct pages: the pages stay in the dump.
 		if (count && !kx_error_is(err, KX_ERROR_NODATA))
 			f->stats.unreadable_struct_pages += end - pfn;
 		kx_error_destroy(err);
-		return end;
+		return NULL;
 	}
 	classify_batch(f, bm, pfn, end, has_next, count);
-	return end;
+	return NULL;
 }
 
 struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *bm, bool count)
@@ -136,7 +136,7 @@ struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *bm, boo
 				       "filter windows out of order: %#" PRIx64 " after %#" PRIx64,
 				       bm->start, f->next_start);
 	f->next_start = bm->start + bm->nr_bits;
-	kx_vmcore_for_each_ram(f->vm, false, set_present, bm);
+	KX_TRY(kx_vmcore_mark_data(f->vm, bm));
 	if (f->carry_end > bm->start)
 		exclude(f, bm, bm->start, f->carry_end, f->carry_cls, count);
 	if (!f->use_struct_pages)
@@ -144,6 +144,6 @@ struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *bm, boo
 	uint64_t end = bm->start + bm->nr_bits;
 	for (uint64_t pfn = kx_bitmap_next_set(bm, bm->start); pfn < end;
 	     pfn = kx_bitmap_next_set(bm, pfn))
-		pfn = filter_batch(f, bm, pfn, count);
+		KX_TRY(filter_batch(f, bm, pfn, count, &pfn));
 	return NULL;
 }

@@ -66,14 +66,15 @@ void kx_filter_rewind(struct kx_filter *f);
 /**
  * Fill @p present (already reset to its window) with the pfns some PT_LOAD
  * covers: the 1st bitmap. A partial last page counts as upstream's choice
- * of bitmap path has it (see filter.c).
+ * of bitmap path has it (see filter.c). A re-filtered dump's 1st bitmap is
+ * copied. @return NULL or an error reading the dump.
  */
-void kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present);
+struct kx_error *kx_filter_present(const struct kx_filter *f, struct kx_bitmap *present);
 
 /**
  * Fill @p dumpable (already reset to the window of the next call) with the
  * present pfns that the dump level keeps; a partial last page of a PT_LOAD
- * is never dumped. Zero pages are kept: the
+ * is never dumped, nor a page a re-filtered dump does not hold. Zero pages are kept: the
  * kdump-compressed writer shares one zero page among them.
  * @param count_stats add what is excluded to the statistics (do it in one
  *        pass only).

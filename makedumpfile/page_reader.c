@@ -44,8 +44,9 @@ struct kx_error *kx_page_reader_create(const struct kx_vmcore *vm, bool use_mmap
 	long hp = sysconf(_SC_PAGESIZE);
 	r->vm = vm;
 	r->host_page = hp > 0 ? (uint64_t)hp : 4096;
-	r->use_mmap = use_mmap && KX_PAGE_READER_WINDOW % r->host_page == 0;
-	r->file_size = kx_elf_core_file_size(vm->core);
+	// A re-filtered dump's pages are compressed: nothing to map.
+	r->use_mmap = use_mmap && vm->core && KX_PAGE_READER_WINDOW % r->host_page == 0;
+	r->file_size = vm->core ? kx_elf_core_file_size(vm->core) : 0;
 	*ret = r;
 	return NULL;
 }

@@ -9,7 +9,8 @@
  * page is touched once, by the compressor. The window bounds the address
  * space (and /proc/vmcore's eagerly built page tables) whatever the size of
  * the vmcore. Pages that straddle PT_LOADs or lie partly outside them, and
- * files that cannot be mapped (pipes, --non-mmap), go through
+ * files that cannot be mapped (pipes, --non-mmap), and the compressed pages
+ * of a re-filtered dump, go through
  * kx_vmcore_read_page() into the reader's own buffer instead.
  */
 #ifndef KX_PAGE_READER_H

@@ -2,12 +2,18 @@
 // The dead kernel behind an ELF vmcore: see vmcore.h.
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch.h"
+#include "bitmap.h"
+#include "diskdump_reader.h"
 #include "elf_core.h"
+#include "input_diskdump.h"
 #include "io.h"
 #include "mem_map.h"
 #include "page_layout.h"
@@ -17,10 +23,13 @@
 #include "vtop_params.h"
 
 // Physical memory for the page-table walker: file data where a PT_LOAD has
-// it, zeros in p_memsz tails, a fault elsewhere.
+// it, zeros in p_memsz tails, a fault elsewhere; or a dump's pages.
 static struct kx_error *phys_read(void *arg, uint64_t paddr, void *buf, size_t size)
 {
-	const struct kx_elf_core *core = arg;
+	const struct kx_vmcore *vm = arg;
+	if (vm->dd)
+		return kx_input_diskdump_read_phys(vm->dd, paddr, buf, size);
+	const struct kx_elf_core *core = vm->core;
 	uint8_t *out = buf;
 	while (size) {
 		struct kx_elf_core_extent ext;
@@ -76,6 +85,11 @@ static struct kx_error *parse_vmcoreinfo(struct kx_vmcore *vm)
 {
 	const char *text;
 	size_t size;
+	if (vm->dd) {
+		text = kx_diskdump_reader_vmcoreinfo(kx_input_diskdump_reader(vm->dd), &size);
+		KX_CHECK(text, KX_ERROR_UNSUPPORTED, "the dump has no VMCOREINFO to filter with");
+		return kx_vmcoreinfo_create(text, size, &vm->vi);
+	}
 	struct kx_error *err = kx_elf_core_vmcoreinfo(vm->core, &text, &size);
 	if (kx_error_catch(&err, KX_ERROR_NOT_FOUND))
 		return NULL;
@@ -89,7 +103,10 @@ static struct kx_error *setup_vtop(struct kx_vmcore *vm)
 	KX_CHECK(vm->vi, KX_ERROR_NOT_FOUND, "the vmcore has no VMCOREINFO note");
 	struct kx_vtop_params p;
 	KX_TRY(kx_vtop_params_from_vmcoreinfo(vm->arch, vm->vi, vm->core, &p));
-	struct kx_phys_reader reader = { .read = phys_read, .arg = vm->core };
+	// A dump's sub header carries phys_base; the ELF one is derived above.
+	if (vm->dd && vm->arch->kernel_map_base)
+		p.phys_base = vm->phys_base;
+	struct kx_phys_reader reader = { .read = phys_read, .arg = vm };
 	return kx_vtop_create(vm->arch, &p, &reader, &vm->vtop);
 }
 
@@ -97,14 +114,32 @@ static struct kx_error *setup_vtop(struct kx_vmcore *vm)
 static void read_utsname(struct kx_vmcore *vm)
 {
 	uint64_t addr, off = 4; // before OFFSET() was exported: after the kref
+	uint8_t uts[KX_UTSNAME_SIZE];
 	struct kx_error *err = kx_vmcoreinfo_symbol(vm->vi, "init_uts_ns", &addr);
 	if (!err) {
 		struct kx_error *e2 = kx_vmcoreinfo_offset(vm->vi, "uts_namespace.name", &off);
 		kx_error_destroy(e2);
-		err = kx_vtop_read(vm->vtop, addr + off, vm->utsname, sizeof(vm->utsname));
+		err = kx_vtop_read(vm->vtop, addr + off, uts, sizeof(uts));
 	}
-	if (err)
-		memset(vm->utsname, 0, sizeof(vm->utsname));
+	// Unreadable: keep what we had (zeros, or a re-filtered dump's header).
+	if (!err)
+		memcpy(vm->utsname, uts, sizeof(uts));
+	kx_error_destroy(err);
+}
+
+static void set_page_shift(struct kx_vmcore *vm)
+{
+	while ((UINT64_C(1) << vm->page_shift) < vm->page_size)
+		vm->page_shift++;
+}
+
+// Translation and utsname, once the input's basics are known.
+static void vmcore_finish(struct kx_vmcore *vm)
+{
+	struct kx_error *err = setup_vtop(vm);
+	if (!err)
+		read_utsname(vm);
+	// Without translation only -d 0/1 work; enable_filtering says why.
 	kx_error_destroy(err);
 }
 
@@ -118,20 +153,93 @@ static struct kx_error *vmcore_init(struct kx_vmcore *vm)
 	KX_TRY(parse_vmcoreinfo(vm));
 	vm->page_size = vm->vi && vm->vi->page_size ? vm->vi->page_size
 						    : vm->arch->default_page_size;
-	while ((UINT64_C(1) << vm->page_shift) < vm->page_size)
-		vm->page_shift++;
+	set_page_shift(vm);
 	compute_max_mapnr(vm);
 	if (!vm->max_mapnr)
 		return kx_error_file(KX_ERROR_CORRUPT, kx_elf_core_path(vm->core),
 				     "no PT_LOAD describes any memory");
 	pick_notes(vm);
 	vm->phys_base = kx_vtop_phys_base(vm->arch, vm->vi, vm->core);
-	struct kx_error *err = setup_vtop(vm);
-	if (!err)
-		read_utsname(vm);
-	// Without translation only -d 0/1 work; enable_filtering says why.
-	kx_error_destroy(err);
+	vmcore_finish(vm);
 	return NULL;
+}
+
+// The notes the dump copied, and where VMCOREINFO lies among them.
+static void dd_notes(struct kx_vmcore *vm, const struct kx_diskdump_reader *r)
+{
+	const struct kx_diskdump_sub_header *s = kx_diskdump_reader_sub_header(r);
+	vm->notes = kx_diskdump_reader_notes(r, &vm->notes_size);
+	if (vm->notes && s->offset_vmcoreinfo >= s->offset_note &&
+	    s->size_vmcoreinfo <= vm->notes_size &&
+	    s->offset_vmcoreinfo - s->offset_note <= vm->notes_size - s->size_vmcoreinfo) {
+		vm->vmcoreinfo_offset = s->offset_vmcoreinfo - s->offset_note;
+		vm->vmcoreinfo_size = s->size_vmcoreinfo;
+	}
+	int32_t cpus = kx_diskdump_reader_header(r)->nr_cpus;
+	vm->nr_cpus = cpus > 0 ? (uint32_t)cpus : 0;
+}
+
+// A dump being re-filtered: its headers say what the ELF program headers
+// and notes would.
+static struct kx_error *dd_init(struct kx_vmcore *vm)
+{
+	const struct kx_diskdump_reader *r = kx_input_diskdump_reader(vm->dd);
+	const struct kx_diskdump_header *h = kx_diskdump_reader_header(r);
+	const struct kx_diskdump_sub_header *s = kx_diskdump_reader_sub_header(r);
+	const struct kx_diskdump_layout *l = kx_diskdump_reader_layout(r);
+	char machine[KX_DISKDUMP_UTS_LEN + 1] = { 0 };
+	memcpy(machine, h->utsname.machine, KX_DISKDUMP_UTS_LEN);
+	vm->arch = kx_arch_by_name(machine);
+	KX_CHECK(vm->arch, KX_ERROR_UNSUPPORTED, "machine \"%s\" is not a supported architecture",
+		 machine);
+	KX_TRY(parse_vmcoreinfo(vm));
+	vm->page_size = l->block_size;
+	KX_CHECK(!vm->vi->page_size || vm->vi->page_size == vm->page_size, KX_ERROR_CORRUPT,
+		 "VMCOREINFO says PAGESIZE=%llu but the dump's block_size is %llu",
+		 (unsigned long long)vm->vi->page_size, (unsigned long long)vm->page_size);
+	KX_CHECK(s->dump_level >= 0 && s->dump_level <= 31, KX_ERROR_CORRUPT,
+		 "the sub header's dump_level %d is not 0..31", (int)s->dump_level);
+	set_page_shift(vm);
+	vm->max_mapnr = l->max_mapnr;
+	vm->phys_base = s->phys_base;
+	vm->input_level = (unsigned int)s->dump_level;
+	_Static_assert(sizeof(h->utsname) == KX_UTSNAME_SIZE, "utsname layout");
+	memcpy(vm->utsname, &h->utsname, sizeof(vm->utsname));
+	dd_notes(vm, r);
+	vmcore_finish(vm);
+	return NULL;
+}
+
+static struct kx_error *open_dd(const char *path, enum kx_input_kind kind,
+				const char *work_dir, struct kx_vmcore **ret)
+{
+	struct kx_vmcore *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return &kx_enomem;
+	struct kx_error *err = kx_input_diskdump_open(path, kind, work_dir, &vm->dd);
+	if (!err)
+		err = kx_error_prefix(dd_init(vm), "%s", path);
+	if (err) {
+		kx_vmcore_destroy(vm);
+		return err;
+	}
+	*ret = vm;
+	return NULL;
+}
+
+struct kx_error *kx_vmcore_open_any(const char *path, const char *work_dir,
+				    struct kx_vmcore **ret)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kx_error_os(errno, path, "open");
+	enum kx_input_kind kind;
+	struct kx_error *err = kx_input_probe(fd, path, &kind);
+	close(fd);
+	KX_TRY(err);
+	if (kind == KX_INPUT_ELF)
+		return kx_vmcore_open(path, ret);
+	return open_dd(path, kind, work_dir, ret);
 }
 
 struct kx_error *kx_vmcore_open(const char *path, struct kx_vmcore **ret)
@@ -158,6 +266,7 @@ void kx_vmcore_destroy(struct kx_vmcore *vm)
 	kx_vtop_destroy(vm->vtop);
 	kx_vmcoreinfo_destroy(vm->vi);
 	kx_elf_core_destroy(vm->core);
+	kx_input_diskdump_destroy(vm->dd);
 	free(vm);
 }
 
@@ -171,6 +280,29 @@ struct kx_error *kx_vmcore_enable_filtering(struct kx_vmcore *vm)
 	KX_TRY(kx_mem_map_create(vm->vi, vm->arch, vm->vtop, vm->page_size, vm->max_mapnr,
 				 &vm->mem_map));
 	vm->filtering = true;
+	return NULL;
+}
+
+static void set_range(void *arg, uint64_t first, uint64_t end)
+{
+	kx_bitmap_set_range(arg, first, end);
+}
+
+struct kx_error *kx_vmcore_mark_present(const struct kx_vmcore *vm, bool partial_last,
+					struct kx_bitmap *bm)
+{
+	// Upstream copies a re-filtered dump's 1st bitmap as it is.
+	if (vm->dd)
+		return kx_input_diskdump_mark(vm->dd, 1, bm);
+	kx_vmcore_for_each_ram(vm, partial_last, set_range, bm);
+	return NULL;
+}
+
+struct kx_error *kx_vmcore_mark_data(const struct kx_vmcore *vm, struct kx_bitmap *bm)
+{
+	if (vm->dd)
+		return kx_input_diskdump_mark(vm->dd, 2, bm);
+	kx_vmcore_for_each_ram(vm, false, set_range, bm);
 	return NULL;
 }
 
@@ -192,6 +324,8 @@ void kx_vmcore_for_each_ram(const struct kx_vmcore *vm, bool partial_last,
 
 struct kx_error *kx_vmcore_read_page(const struct kx_vmcore *vm, uint64_t pfn, void *buf)
 {
+	if (vm->dd)
+		return kx_input_diskdump_read_page(vm->dd, pfn, buf);
 	uint8_t *out = buf;
 	uint64_t paddr = pfn << vm->page_shift, left = vm->page_size;
 	bool any = false;

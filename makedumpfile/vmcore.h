@@ -4,6 +4,11 @@
  * The dead kernel as makedumpfile sees it: an ELF vmcore, its VMCOREINFO,
  * and, when the note allows, its page tables, mem_map and struct page layout.
  *
+ * The vmcore may also be a kdump-compressed dump (or a flattened stream of
+ * one) being re-filtered: then its memory is the pages the dump holds (see
+ * input_diskdump.h), which pages exist comes from its bitmaps, and notes,
+ * VMCOREINFO, phys_base and max_mapnr from its headers.
+ *
  * Opening needs only a well-formed ELF core: without VMCOREINFO the page
  * size is the architecture's and only -d 0/1 can be honoured. Everything
  * filtering needs beyond that is set up by kx_vmcore_enable_filtering(),
@@ -20,7 +25,9 @@
 #include "page_class.h"
 
 struct kx_arch;
+struct kx_bitmap;
 struct kx_elf_core;
+struct kx_input_diskdump;
 struct kx_mem_map;
 struct kx_vmcoreinfo;
 struct kx_vtop;
@@ -29,7 +36,12 @@ struct kx_vtop;
 enum { KX_UTSNAME_SIZE = 6 * 65 };
 
 struct kx_vmcore {
+	/** The ELF vmcore; NULL when re-filtering a dump (then dd is set). */
 	struct kx_elf_core *core;
+	/** The kdump-compressed input being re-filtered; NULL for an ELF vmcore. */
+	struct kx_input_diskdump *dd;
+	/** The dump level the input dump was made with; 0 for an ELF vmcore. */
+	unsigned int input_level;
 	const struct kx_arch *arch;
 	/** NULL when the vmcore has no VMCOREINFO note. */
 	struct kx_vmcoreinfo *vi;
@@ -64,6 +76,16 @@ struct kx_vmcore {
  */
 struct kx_error *kx_vmcore_open(const char *path, struct kx_vmcore **ret);
 
+/**
+ * Open @p path, an ELF vmcore or a kdump-compressed dump or flattened
+ * stream to re-filter (told apart by their signatures).
+ * @param work_dir where a flattened stream is rebuilt; NULL: $TMPDIR or /tmp.
+ * @return as kx_vmcore_open(); errors of kx_input_diskdump_open(); a dump
+ *         without VMCOREINFO or of an unknown machine is KX_ERROR_UNSUPPORTED.
+ */
+struct kx_error *kx_vmcore_open_any(const char *path, const char *work_dir,
+				    struct kx_vmcore **ret);
+
 /** Close @p vm. NULL is accepted. */
 void kx_vmcore_destroy(struct kx_vmcore *vm);
 
@@ -75,7 +97,22 @@ void kx_vmcore_destroy(struct kx_vmcore *vm);
 struct kx_error *kx_vmcore_enable_filtering(struct kx_vmcore *vm);
 
 /**
- * Call @p fn for each pfn range [first, end) that some PT_LOAD covers, in
+ * Set in @p bm (reset to its window) the pfns whose memory exists: the
+ * PT_LOADs (a partial last page only with @p partial_last), or a dump's 1st
+ * bitmap, copied as it is. @return NULL or an error reading the dump.
+ */
+struct kx_error *kx_vmcore_mark_present(const struct kx_vmcore *vm, bool partial_last,
+					struct kx_bitmap *bm);
+
+/**
+ * Set in @p bm (reset to its window) the pfns whose contents the vmcore
+ * holds: the PT_LOADs' whole pages, or a dump's 2nd bitmap (pages it
+ * excluded stay excluded). @return NULL or an error reading the dump.
+ */
+struct kx_error *kx_vmcore_mark_data(const struct kx_vmcore *vm, struct kx_bitmap *bm);
+
+/**
+ * Only for an ELF vmcore: call @p fn for each pfn range [first, end) that some PT_LOAD covers, in
  * program-header order (ranges may repeat or overlap). A partial first page
  * always counts; a partial last page (the x86 BIOS range ending at 0x9fc00)
  * counts only when @p partial_last is set. Upstream marks it present in the
@@ -89,7 +126,8 @@ void kx_vmcore_for_each_ram(const struct kx_vmcore *vm, bool partial_last,
  * PT_LOAD provides (the rest of a partial page, p_memsz beyond p_filesz)
  * read as zeros.
  * @return NULL; KX_ERROR_FAULT when no byte of the page is in the vmcore;
- *         KX_ERROR_OS (EIO from /proc/vmcore) naming the file and offset.
+ *         KX_ERROR_OS (EIO from /proc/vmcore) naming the file and offset;
+ *         for a dump, the errors of kx_input_diskdump_read_page().
  */
 struct kx_error *kx_vmcore_read_page(const struct kx_vmcore *vm, uint64_t pfn, void *buf);
 
