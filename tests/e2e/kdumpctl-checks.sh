@@ -97,6 +97,11 @@ kx_check_files() {
 			tap_not_ok "[$1] $_kf saved" "$(cat "$3/err")" "$(cat "$3/ls.txt")"
 		fi
 	done
+	# kexec-dmesg.log: the capture kernel's own log, then kdumpctl's messages.
+	tap_match "[$1] kexec-dmesg.log holds the capture kernel's log" 'Run /init as init process' \
+		"$(cat "$3/kexec-dmesg.log" 2>/dev/null)"
+	tap_match "[$1] kexec-dmesg.log holds kdumpctl's messages" '^kdump: saving vmcore complete$' \
+		"$(cat "$3/kexec-dmesg.log" 2>/dev/null)"
 	if grep -q 'incomplete' "$3/ls.txt"; then
 		tap_not_ok "[$1] no *-incomplete file left" "$(cat "$3/ls.txt")"
 	else

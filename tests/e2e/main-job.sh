@@ -102,8 +102,9 @@ printf '%s' "$timings"
 echo "in the guest (kernel uptime):"
 sed 's/^/  /' "$out/timings.txt"
 echo "files saved by the capture kernel in $(cat "$out/dumpdir" 2>/dev/null):"
-sed -n 's/^ *[0-9]* *\(1[0-9]*\) .* \([0-9][0-9]*\) [0-9-]* [0-9:]* \(.*\)$/\1 \2 \3/p' "$out/ls.txt" 2>/dev/null |
-	awk '$3 != "." && $3 != ".." { printf "  %-20s %10d bytes\n", $3, $2 }'
+# debugfs ls -l: inode, mode (100600 = regular, 0600), links, uid, gid, size, date, time, name
+awk '$2 ~ /^10/ && NF >= 8 { printf "  %-20s %10d bytes, mode %s\n", $NF, $6, substr($2, 4) }' \
+	"$out/ls.txt" 2>/dev/null
 command -v crash >/dev/null 2>&1 && echo "crash --osrelease: $(crash --osrelease "$out/vmcore" 2>&1)"
 [ -f "$out/kdumpfile.txt" ] && sed 's/^/libkdumpfile: /' "$out/kdumpfile.txt"
 if [ -f "$out/crash-bt.txt" ]; then
