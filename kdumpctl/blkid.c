@@ -2,7 +2,10 @@
 // File-system UUIDs and labels from superblocks: see blkid.h.
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 
 #include "blkid.h"
+#include "root.h"
 
 enum {
 	EXT_SB = 1024, EXT_MAGIC = 0x38, EXT_UUID = 0x68, EXT_LABEL = 0x78, EXT_LABEL_LEN = 16,
@@ -79,4 +83,41 @@ bool kx_blkid_matches(const struct kx_blkid *b, const char *spec)
 	if (strncmp(spec, "LABEL=", 6) == 0)
 		return strcmp(spec + 6, b->label) == 0;
 	return false;
+}
+
+// Whether /dev/@p name under @p root holds a file system matching @p spec.
+static bool name_matches(const struct kx_root *root, const char *name, const char *spec)
+{
+	char path[300], *full;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	if (kx_root_path(root, path, &full))
+		return false;
+	int fd = open(full, O_RDONLY | O_CLOEXEC);
+	struct kx_blkid b;
+	bool ok = false;
+	if (fd >= 0) {
+		kx_error_destroy(kx_blkid_probe(fd, full, &b, &ok));
+		close(fd);
+	}
+	free(full);
+	return ok && kx_blkid_matches(&b, spec);
+}
+
+struct kx_error *kx_blkid_find(const struct kx_root *root, const char *spec, char **ret_name)
+{
+	char *sys, *found = NULL;
+	KX_TRY(kx_root_path(root, "/sys/class/block", &sys));
+	DIR *d = opendir(sys);
+	free(sys);
+	for (struct dirent *e = d ? readdir(d) : NULL; e && !found; e = readdir(d)) {
+		if (e->d_name[0] != '.' && name_matches(root, e->d_name, spec) &&
+		    !(found = strdup(e->d_name))) {
+			closedir(d);
+			return &kx_enomem;
+		}
+	}
+	if (d)
+		closedir(d);
+	*ret_name = found;
+	return NULL;
 }

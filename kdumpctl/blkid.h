@@ -31,6 +31,17 @@ struct kx_blkid {
 struct kx_error *kx_blkid_probe(int fd, const char *path, struct kx_blkid *ret,
 				bool *ret_found);
 
+struct kx_root;
+
+/**
+ * The block device holding the file system @p spec (`UUID=`/`LABEL=`), found
+ * by probing /dev/<name> for each name in /sys/class/block under @p root:
+ * for systems without udev's /dev/disk links (the capture initramfs, a
+ * busybox system). Devices that cannot be read are passed over.
+ * @param[out] ret_name its name ("vda"), malloc'd; NULL when none matches.
+ */
+struct kx_error *kx_blkid_find(const struct kx_root *root, const char *spec, char **ret_name);
+
 /** Whether @p b matches @p spec: `UUID=<uuid>` (any case) or `LABEL=<label>`. */
 bool kx_blkid_matches(const struct kx_blkid *b, const char *spec);
 

@@ -141,37 +141,16 @@ static void load_modules(struct kx_capture *cap)
 	free(text);
 }
 
-// The block device under /sys/class/block whose superblock matches @p spec.
+// The /dev node (full path) of the device whose superblock matches @p spec.
 static struct kx_error *find_by_tag(struct kx_capture *cap, const char *spec, char **ret)
 {
-	char *sys, *found = NULL;
-	KX_TRY(kx_root_path(cap->root, "/sys/class/block", &sys));
-	DIR *d = opendir(sys);
-	free(sys);
-	for (struct dirent *e = d ? readdir(d) : NULL; e && !found; e = readdir(d)) {
-		char path[PATH_MAX], *full;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
-		if (kx_root_path(cap->root, path, &full))
-			continue;
-		int fd = open(full, O_RDONLY | O_CLOEXEC);
-		struct kx_blkid b;
-		bool ok = false;
-		if (fd >= 0)
-			kx_error_destroy(kx_blkid_probe(fd, full, &b, &ok));
-		if (fd >= 0)
-			close(fd);
-		if (ok && kx_blkid_matches(&b, spec))
-			found = full;
-		else
-			free(full);
-	}
-	if (d)
-		closedir(d);
-	if (found)
-		*ret = found;
-	return NULL;
+	char *name, path[300];
+	KX_TRY(kx_blkid_find(cap->root, spec, &name));
+	if (!name)
+		return NULL;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	free(name);
+	return kx_root_path(cap->root, path, ret);
 }
 
 // Wait for the device @p spec (a path, UUID= or LABEL=); its full path.

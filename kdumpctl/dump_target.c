@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blkid.h"
 #include "dump_target.h"
 #include "root.h"
 
@@ -117,6 +118,17 @@ struct kx_error *kx_dump_target_devname(const struct kx_root *root, const char *
 		size_t n = strlen(tags[i][0]);
 		if (strncmp(spec, tags[i][0], n) == 0)
 			snprintf(path, sizeof(path), "%s%s", tags[i][1], spec + n);
+	}
+	// Without udev (a busybox system) there are no /dev/disk links: read
+	// the superblocks instead, as the capture side does.
+	if (strcmp(path, spec) != 0 && !kx_root_exists(root, path) &&
+	    strncmp(spec, "PARTUUID=", 9) != 0) {
+		char *name;
+		KX_TRY(kx_blkid_find(root, spec, &name));
+		if (name) {
+			*ret = name;
+			return NULL;
+		}
 	}
 	for (int i = 0; i < MAX_LINKS && path[0] == '/'; i++) {
 		char *full, link[PATH_MAX];

@@ -61,7 +61,9 @@ struct kx_error *kx_dump_target_parse(const char *text, struct kx_dump_target *r
 /**
  * The kernel's name (`vda1`) of the device @p spec names under @p root:
  * UUID=/LABEL=/PARTUUID= through /dev/disk/by-*, then symbolic links
- * followed (at most 8). Pure text when nothing exists: the base name.
+ * followed (at most 8). Without the by-uuid/by-label link (no udev),
+ * UUID=/LABEL= are looked up by superblock (kx_blkid_find). Pure text when
+ * nothing exists: the base name.
  * @param[out] ret malloc'd.
  */
 struct kx_error *kx_dump_target_devname(const struct kx_root *root, const char *spec,

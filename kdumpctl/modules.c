@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,8 @@ static void module_free(struct kx_module *m)
 	for (size_t i = 0; i < m->ndeps; i++)
 		free(m->deps[i]);
 	free(m->deps);
+	kx_notes_deinit(&m->soft_pre);
+	kx_notes_deinit(&m->soft_post);
 }
 
 void kx_modules_destroy(struct kx_modules *mods)
@@ -62,6 +65,8 @@ void kx_modules_destroy(struct kx_modules *mods)
 	free(mods->mods);
 	free(mods->dir);
 	kx_notes_deinit(&mods->builtin);
+	kx_notes_deinit(&mods->alias_pat);
+	kx_notes_deinit(&mods->alias_mod);
 	free(mods);
 }
 
@@ -104,6 +109,8 @@ static struct kx_error *parse_line(struct kx_modules *mods, char *l, unsigned li
 	}
 	struct kx_module *m = &mods->mods[mods->count];
 	memset(m, 0, sizeof(*m));
+	kx_notes_init(&m->soft_pre);
+	kx_notes_init(&m->soft_post);
 	char name[NAME_MAX_LEN];
 	kx_modules_name(l, name, sizeof(name));
 	m->name = strdup(name);
@@ -136,23 +143,84 @@ static struct kx_error *parse_dep(struct kx_modules *mods, char *text)
 	return NULL;
 }
 
-static struct kx_error *read_builtin(const struct kx_root *root, struct kx_modules *mods)
+static struct kx_module *find_name(struct kx_modules *mods, const char *name);
+
+// kmod compares module names and aliases with '-' read as '_', except
+// inside a pattern's [...] (a character class).
+static void underscores(char *s)
+{
+	for (int in_class = 0; *s; s++) {
+		if (*s == '[')
+			in_class = 1;
+		else if (*s == ']')
+			in_class = 0;
+		else if (*s == '-' && !in_class)
+			*s = '_';
+	}
+}
+
+static struct kx_error *parse_builtin(struct kx_modules *mods, char *l)
+{
+	char name[NAME_MAX_LEN];
+	kx_modules_name(l, name, sizeof(name));
+	return kx_notes_add(&mods->builtin, "%s", name);
+}
+
+// "softdep NAME pre: A B post: C": the soft lists of NAME, when it is a module.
+static struct kx_error *parse_softdep(struct kx_modules *mods, char *l)
+{
+	char *save = NULL, *kw = strtok_r(l, " \t", &save), *name = strtok_r(NULL, " \t", &save);
+	if (!kw || strcmp(kw, "softdep") != 0 || !name)
+		return NULL;
+	char norm[NAME_MAX_LEN];
+	kx_modules_name(name, norm, sizeof(norm));
+	struct kx_module *m = find_name(mods, norm);
+	struct kx_notes *list = NULL;
+	for (char *w = strtok_r(NULL, " \t", &save); w && m; w = strtok_r(NULL, " \t", &save)) {
+		if (strcmp(w, "pre:") == 0)
+			list = &m->soft_pre;
+		else if (strcmp(w, "post:") == 0)
+			list = &m->soft_post;
+		else if (list)
+			KX_TRY(kx_notes_add(list, "%s", w));
+	}
+	return NULL;
+}
+
+// "alias PATTERN MODULE"
+static struct kx_error *parse_alias(struct kx_modules *mods, char *l)
+{
+	char *save = NULL, *kw = strtok_r(l, " \t", &save), *pat = strtok_r(NULL, " \t", &save);
+	char *mod = strtok_r(NULL, " \t", &save);
+	if (!kw || strcmp(kw, "alias") != 0 || !mod)
+		return NULL;
+	char norm[NAME_MAX_LEN];
+	kx_modules_name(mod, norm, sizeof(norm));
+	underscores(pat);
+	KX_TRY(kx_notes_add(&mods->alias_pat, "%s", pat));
+	return kx_notes_add(&mods->alias_mod, "%s", norm);
+}
+
+// Feed each line of the optional file @p name of the modules directory to
+// @p parse; comments and blank lines are skipped. A missing file is no
+// error: older kernels and minimal systems lack modules.builtin and friends.
+static struct kx_error *read_optional(const struct kx_root *root, struct kx_modules *mods,
+				      const char *name,
+				      struct kx_error *(*parse)(struct kx_modules *, char *))
 {
 	char *path = NULL, *text;
-	if (asprintf(&path, "%s/modules.builtin", mods->dir) < 0)
+	if (asprintf(&path, "%s/%s", mods->dir, name) < 0)
 		return &kx_enomem;
 	struct kx_error *err = kx_root_read_file(root, path, DEP_MAX, &text, NULL);
 	free(path);
 	if (err) {
-		// Older kernels ship no modules.builtin: then nothing is known built in.
 		kx_error_destroy(err);
 		return NULL;
 	}
-	char *save = NULL, name[NAME_MAX_LEN];
-	for (char *l = strtok_r(text, "\n", &save); l && !err; l = strtok_r(NULL, "\n", &save)) {
-		kx_modules_name(l, name, sizeof(name));
-		err = kx_notes_add(&mods->builtin, "%s", name);
-	}
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l && !err; l = strtok_r(NULL, "\n", &save))
+		if (*l != '#')
+			err = parse(mods, l);
 	free(text);
 	return err;
 }
@@ -193,11 +261,17 @@ struct kx_error *kx_modules_read(const struct kx_root *root, const char *kver,
 	if (!mods)
 		return &kx_enomem;
 	kx_notes_init(&mods->builtin);
+	kx_notes_init(&mods->alias_pat);
+	kx_notes_init(&mods->alias_mod);
 	// dir holds the version until read_dep_file() knows the base.
 	mods->dir = strdup(kver);
 	struct kx_error *err = mods->dir ? read_dep_file(root, mods) : &kx_enomem;
 	if (!err)
-		err = read_builtin(root, mods);
+		err = read_optional(root, mods, "modules.builtin", parse_builtin);
+	if (!err)
+		err = read_optional(root, mods, "modules.softdep", parse_softdep);
+	if (!err)
+		err = read_optional(root, mods, "modules.alias", parse_alias);
 	if (err) {
 		kx_modules_destroy(mods);
 		return err;
@@ -214,6 +288,31 @@ static struct kx_module *find_name(struct kx_modules *mods, const char *name)
 	return bsearch(&key, mods->mods, mods->count, sizeof(key), by_name);
 }
 
+static struct kx_error *visit(struct kx_modules *mods, struct kx_module *m,
+			      struct kx_notes *order);
+
+// One soft dependency: the module of that name, else every module with
+// that alias. One being visited already is a soft cycle (libcrc32c and
+// crc32c_intel name each other through aliases): it is skipped.
+static struct kx_error *visit_soft(struct kx_modules *mods, const char *name,
+				   struct kx_notes *order)
+{
+	char norm[NAME_MAX_LEN];
+	kx_modules_name(name, norm, sizeof(norm));
+	underscores(norm);
+	struct kx_module *m = find_name(mods, norm);
+	if (m)
+		return m->state == VISITING ? NULL : visit(mods, m, order);
+	for (size_t i = 0; i < mods->alias_pat.count; i++) {
+		if (fnmatch(mods->alias_pat.lines[i], norm, 0) != 0)
+			continue;
+		m = find_name(mods, mods->alias_mod.lines[i]);
+		if (m && m->state != VISITING)
+			KX_TRY(visit(mods, m, order));
+	}
+	return NULL;
+}
+
 // Depth-first, dependencies first; VISITING catches cycles.
 static struct kx_error *visit(struct kx_modules *mods, struct kx_module *m,
 			      struct kx_notes *order)
@@ -223,6 +322,8 @@ static struct kx_error *visit(struct kx_modules *mods, struct kx_module *m,
 	KX_CHECK(m->state != VISITING, KX_ERROR_CORRUPT, "modules.dep: %s depends on itself",
 		 m->name);
 	m->state = VISITING;
+	for (size_t i = 0; i < m->soft_pre.count; i++)
+		KX_TRY(visit_soft(mods, m->soft_pre.lines[i], order));
 	for (size_t i = 0; i < m->ndeps; i++) {
 		char name[NAME_MAX_LEN];
 		kx_modules_name(m->deps[i], name, sizeof(name));
@@ -232,7 +333,10 @@ static struct kx_error *visit(struct kx_modules *mods, struct kx_module *m,
 		KX_TRY(visit(mods, d, order));
 	}
 	m->state = DONE;
-	return kx_notes_add(order, "%s", m->path);
+	KX_TRY(kx_notes_add(order, "%s", m->path));
+	for (size_t i = 0; i < m->soft_post.count; i++)
+		KX_TRY(visit_soft(mods, m->soft_post.lines[i], order));
+	return NULL;
 }
 
 struct kx_error *kx_modules_resolve(struct kx_modules *mods, const char *name,

@@ -3,8 +3,16 @@
  * @file modules.h
  * Kernel modules for the capture initramfs: /lib/modules/<kver>/modules.dep
  * (`kernel/fs/ext4/ext4.ko.xz: kernel/lib/crc16.ko.xz ...`, one module a
- * line, its dependencies after the colon) and modules.builtin, and the
- * drivers a block device needs, read from sysfs.
+ * line, its dependencies after the colon), modules.builtin, the soft
+ * dependencies of modules.softdep (`softdep ext4 pre: crypto-crc32c`, from
+ * the modules' `softdep=` modinfo) with the names of modules.alias they
+ * use (`alias crypto-crc32c crc32c_generic`), and the drivers a block
+ * device needs, read from sysfs.
+ *
+ * Soft dependencies matter: ext4 and jbd2 ask the crypto API for crc32c at
+ * mount time, which asks modprobe, which a small initramfs does not have.
+ * Without crc32c_generic loaded first, mounting a metadata_csum file
+ * system (mkfs.ext4's default) fails.
  *
  * A module's name is its file's base name without `.ko` and a compression
  * suffix (.xz, .zst, .gz), with '-' read as '_' (as modprobe does).
@@ -28,6 +36,8 @@ struct kx_module {
 	char *path;    /**< relative to the modules directory */
 	char **deps;   /**< relative paths, as listed */
 	size_t ndeps;
+	struct kx_notes soft_pre;  /**< modules.softdep names to load before */
+	struct kx_notes soft_post; /**< and after */
 	int state;     /**< scratch for kx_modules_resolve() */
 };
 
@@ -37,11 +47,14 @@ struct kx_modules {
 	struct kx_module *mods;     /**< sorted by name */
 	size_t count;
 	struct kx_notes builtin;    /**< normalized names of built-in modules */
+	struct kx_notes alias_pat;  /**< modules.alias patterns ('-' read as '_') */
+	struct kx_notes alias_mod;  /**< the module of each pattern, normalized */
 };
 
 /**
- * Read modules.dep (required) and modules.builtin (optional) of @p kver
- * under @p root, from /lib/modules, else /usr/lib/modules.
+ * Read modules.dep (required), modules.builtin, modules.softdep and
+ * modules.alias (optional) of @p kver under @p root, from /lib/modules,
+ * else /usr/lib/modules.
  * @return KX_ERROR_OS when there is no modules.dep; KX_ERROR_CORRUPT
  *         (`modules.dep: line N: ...`) for a line without ':' or a
  *         path that leaves the directory.
@@ -57,6 +70,10 @@ void kx_modules_name(const char *file, char *buf, size_t cap);
 /**
  * Add module @p name and everything it depends on to @p order (paths
  * relative to the directory; dependencies before dependents; nothing twice).
+ * Soft dependencies come along, `pre:` ones before the module and `post:`
+ * ones after it, each name being a module or every module with that alias
+ * (modprobe's reading); soft names that match nothing are skipped, and a
+ * soft dependency back on a module being added is no cycle.
  * @param[out] ret_found false when the module is neither in modules.dep nor
  *             built in; true and nothing added for a built-in one.
  * @return KX_ERROR_CORRUPT for a dependency cycle or a dependency missing

@@ -66,3 +66,26 @@ kx_timed() {
 	kx_mark "$_kx_tn-end" "status=$_kx_st"
 	return $_kx_st
 }
+
+# kx_res NAME VALUE: one result line for the host ("KX-MARK NAME=VALUE").
+kx_res() {
+	echo "KX-MARK $1=$2" >/dev/console
+}
+
+# kx_st NAME CMD...: runs CMD with its output to the console between
+# "KX-RUN NAME: CMD" and "KX-END NAME" lines; reports its exit status.
+kx_st() {
+	_kx_sn=$1
+	shift
+	echo "KX-RUN $_kx_sn: $*" >/dev/console
+	"$@" >/dev/console 2>&1
+	_kx_rc=$?
+	echo "KX-END $_kx_sn" >/dev/console
+	kx_res "$_kx_sn" "$_kx_rc"
+	return $_kx_rc
+}
+
+# kx_loaded NAME: reports /sys/kernel/kexec_crash_loaded.
+kx_loaded() {
+	kx_res "$1" "$(cat /sys/kernel/kexec_crash_loaded 2>/dev/null || echo missing)"
+}

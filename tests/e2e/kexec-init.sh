@@ -12,27 +12,6 @@
 # host test greps; kexec's own output (and -d's segment list) goes there too.
 . /etc/kx-e2e.sh
 
-# kx_res NAME VALUE: one result line for the host.
-kx_res() {
-	echo "KX-MARK $1=$2" >/dev/console
-}
-
-# kx_st NAME CMD...: runs CMD (output to the console), reports its status.
-kx_st() {
-	_kx_sn=$1
-	shift
-	echo "KX-RUN $_kx_sn: $*" >/dev/console
-	"$@" >/dev/console 2>&1
-	_kx_rc=$?
-	kx_res "$_kx_sn" "$_kx_rc"
-	return $_kx_rc
-}
-
-# kx_loaded NAME: reports /sys/kernel/kexec_crash_loaded.
-kx_loaded() {
-	kx_res "$1" "$(cat /sys/kernel/kexec_crash_loaded 2>/dev/null || echo missing)"
-}
-
 kx_basics
 method=
 for w in $(cat /proc/cmdline); do

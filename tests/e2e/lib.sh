@@ -17,6 +17,9 @@
 #   e2e_fetch_kernel             Debian's vmlinuz, config and modules -> $E2E_KDIR
 #   e2e_fetch_debian_tools       Debian's kexec, makedumpfile, vmcore-dmesg
 #                                out of their .debs -> $E2E_DEBIAN_{KEXEC,MAKEDUMPFILE,VMCORE_DMESG}
+#   e2e_fetch_modtree            a virtio/ext4 part of /lib/modules/<kver> with
+#                                depmod's files -> $E2E_MODTREE
+#   e2e_fetch_dbg_vmlinux        the debug vmlinux for crash -> $E2E_DBG_VMLINUX
 #   e2e_build_hog                tests/e2e/hog.c, static -> $E2E_HOG
 #   e2e_initramfs_begin DIR      busybox + modules + the guest helper library
 #   e2e_initramfs_add_prog DIR HOSTPATH GUESTPATH   a program and its shared libraries
@@ -24,7 +27,12 @@
 #   e2e_initramfs_pack DIR OUT   newc cpio, gzip'ed
 #   e2e_build_kdump_guest OUTDIR a first-kernel initrd that can arm a capture
 #                                kernel (see its comment: parameters are variables)
+#   e2e_install_tree DESTDIR     make install DESTDIR=... of the build tree
+#   e2e_build_kdumpctl_guest OUT DESTDIR UUID  a first kernel whose kdump
+#                                service is our kdumpctl (see its comment)
 #   e2e_make_disk IMG MIB        an empty ext4 image
+#   e2e_make_dump_disk IMG MIB UUID  an ext4 image with /var/crash
+#   e2e_disk_dumpdirs IMG        the directories in its /var/crash
 #   e2e_disk_get IMG PATH OUT    copy one file out of an ext4 image (debugfs)
 #   e2e_qemu_run ...             boot a guest under timeout with a serial log
 #   e2e_print_log LOG [N]        the last N lines of a log, as TAP comments
@@ -203,6 +211,41 @@ _e2e_fetch_kernel_unlocked() {
 	e2e_log "kernel $E2E_KVER: modules $(tr '\n' ' ' <"$E2E_KDIR/modules.order")"
 }
 
+e2e_fetch_modtree() { _e2e_locked _e2e_fetch_modtree_unlocked; }
+
+# The part of Debian's /lib/modules/<kver> a virtio + ext4 guest needs, as a
+# system would have it (kernel/... paths, modules.builtin from the package,
+# modules.dep/.alias/.softdep written by depmod), for kdumpctl's initramfs
+# builder; the whole tree (about 400 MB) would not fit a guest's RAM.
+E2E_MODTREE_FILES="drivers/virtio/* drivers/block/virtio_blk.ko fs/ext4/* fs/jbd2/*
+fs/mbcache.ko lib/crc16.ko lib/libcrc32c.ko crypto/crc32c_generic.ko
+arch/x86/crypto/crc32c-intel.ko drivers/firmware/qemu_fw_cfg.ko"
+
+# e2e_fetch_modtree (after e2e_fetch_kernel): sets E2E_MODTREE, a directory
+# holding lib/modules/$E2E_KVER.
+_e2e_fetch_modtree_unlocked() {
+	E2E_MODTREE=$E2E_KDIR/modtree
+	[ -f "$E2E_MODTREE/.complete" ] && return 0
+	_e2e_depmod=$(command -v depmod || ls /usr/sbin/depmod /sbin/depmod 2>/dev/null | head -n 1)
+	[ -n "$_e2e_depmod" ] || { e2e_log "no depmod (install kmod)"; return 1; }
+	_e2e_kdeb=$(_e2e_download "$E2E_CACHE/debs" "linux-image-$E2E_KVER") || return 1
+	rm -rf "$E2E_MODTREE"
+	mkdir -p "$E2E_MODTREE"
+	_e2e_md=./lib/modules/$E2E_KVER
+	set -f
+	set -- "$_e2e_md/modules.builtin" "$_e2e_md/modules.builtin.modinfo" "$_e2e_md/modules.order"
+	for _e2e_f in $E2E_MODTREE_FILES; do
+		set -- "$@" "$_e2e_md/kernel/$_e2e_f"
+	done
+	set +f
+	dpkg-deb --fsys-tarfile "$_e2e_kdeb" | tar -x -C "$E2E_MODTREE" --wildcards "$@" || {
+		e2e_log "cannot extract modules from $_e2e_kdeb"
+		return 1
+	}
+	"$_e2e_depmod" -b "$E2E_MODTREE" "$E2E_KVER" || { e2e_log "depmod failed"; return 1; }
+	: >"$E2E_MODTREE/.complete"
+}
+
 # e2e_fetch_debian_tools: Debian's kexec-tools and makedumpfile, taken out
 # of their .debs (never installed: kexec-tools would arm kexec at boot).
 # Sets E2E_DEBIAN_KEXEC, E2E_DEBIAN_MAKEDUMPFILE, E2E_DEBIAN_VMCORE_DMESG.
@@ -224,6 +267,29 @@ _e2e_fetch_debian_tools_unlocked() {
 		[ -x "$_e2e_p" ] || { e2e_log "$_e2e_p missing from the .debs"; return 1; }
 	done
 	: >"$_e2e_td/.complete"
+}
+
+e2e_fetch_dbg_vmlinux() { _e2e_locked _e2e_fetch_dbg_vmlinux_unlocked; }
+
+# e2e_fetch_dbg_vmlinux (after e2e_fetch_kernel): the debug vmlinux of
+# $E2E_KVER for crash(8), only that file out of linux-image-<kver>-dbg (an
+# 860 MB .deb, deleted afterwards; installing it would take 5.6 GB). Sets
+# E2E_DBG_VMLINUX.
+_e2e_fetch_dbg_vmlinux_unlocked() {
+	E2E_DBG_VMLINUX=$E2E_CACHE/dbg/vmlinux-$E2E_KVER
+	[ -f "$E2E_DBG_VMLINUX" ] && return 0
+	e2e_log "fetching linux-image-$E2E_KVER-dbg for its vmlinux"
+	mkdir -p "$E2E_CACHE/dbg" || return 1
+	_e2e_ddeb=$(_e2e_download "$E2E_CACHE/dbg" "linux-image-$E2E_KVER-dbg") || return 1
+	rm -rf "$E2E_CACHE/dbg/x"
+	mkdir -p "$E2E_CACHE/dbg/x"
+	dpkg-deb --fsys-tarfile "$_e2e_ddeb" |
+		tar -x -C "$E2E_CACHE/dbg/x" "./usr/lib/debug/boot/vmlinux-$E2E_KVER" &&
+		mv "$E2E_CACHE/dbg/x/usr/lib/debug/boot/vmlinux-$E2E_KVER" "$E2E_DBG_VMLINUX" || {
+		e2e_log "cannot extract the vmlinux from $_e2e_ddeb"
+		return 1
+	}
+	rm -rf "$E2E_CACHE/dbg/x" "$_e2e_ddeb"
 }
 
 # e2e_build_hog: compiles tests/e2e/hog.c statically. Sets E2E_HOG.
@@ -330,6 +396,71 @@ e2e_build_kdump_guest() {
 	e2e_initramfs_pack "$_e2e_t2" "$_e2e_out/extra.img" || return 1
 	cat "$_e2e_out/capture.img" "$_e2e_out/extra.img" >"$_e2e_out/initrd.img" || return 1
 	rm -rf "$_e2e_t2" "$_e2e_out/extra.img"
+}
+
+# e2e_install_tree DESTDIR: `make install DESTDIR=DESTDIR` of $KX_BUILDDIR
+# (MAKEFLAGS dropped: this may run inside `make check`). Sets
+# E2E_SYSCONFDIR, the directory that received kdump.conf.
+e2e_install_tree() {
+	rm -rf "$1"
+	(unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$KX_BUILDDIR" install DESTDIR="$1") \
+		>"$1.log" 2>&1 || { cat "$1.log" >&2; e2e_log "make install failed"; return 1; }
+	E2E_SYSCONFDIR=$(cd "$1" && find . -name kdump.conf -type f | head -n 1)
+	E2E_SYSCONFDIR=${E2E_SYSCONFDIR%/kdump.conf}
+	E2E_SYSCONFDIR=${E2E_SYSCONFDIR#.}
+	[ -f "$1$E2E_SYSCONFDIR/sysconfig/kdump" ] ||
+		{ e2e_log "make install put no kdump.conf and sysconfig/kdump"; return 1; }
+}
+
+# e2e_build_kdumpctl_guest OUT DESTDIR UUID: OUT/initrd.img, a first-kernel
+# root whose kdump service is our kdumpctl: busybox, the E2E modules loaded
+# at boot (/etc/kx-modules), DESTDIR (e2e_install_tree) with every program's
+# shared libraries, /etc/kdump.conf and /etc/sysconfig/kdump as installed
+# plus `ext4 UUID=UUID` (the dump disk), /boot/vmlinuz-<kver> and
+# config-<kver>, /lib/modules/<kver> (e2e_fetch_modtree), the host's
+# ld.so.conf (where Debian's libraries are) and /init = kdumpctl-init.sh.
+# Needs E2E_KDIR, E2E_KVER, E2E_MODTREE and E2E_SYSCONFDIR.
+e2e_build_kdumpctl_guest() {
+	_e2e_t=$1/tree
+	e2e_initramfs_begin "$_e2e_t" || return 1
+	e2e_initramfs_add_file "$_e2e_t" "$E2E_DIR/kdumpctl-init.sh" /init 755 || return 1
+	cp -a "$2/." "$_e2e_t/" || return 1
+	for _e2e_p in $(cd "$2" && find . -type f -perm -u+x -path '*bin/*'); do
+		_e2e_p=${_e2e_p#.}
+		e2e_initramfs_add_prog "$_e2e_t" "$2$_e2e_p" "$_e2e_p" || return 1
+	done
+	e2e_initramfs_add_file "$_e2e_t" "$2$E2E_SYSCONFDIR/kdump.conf" /etc/kdump.conf &&
+		printf '\n# the e2e dump disk\next4 UUID=%s\n' "$3" >>"$_e2e_t/etc/kdump.conf" &&
+		e2e_initramfs_add_file "$_e2e_t" "$2$E2E_SYSCONFDIR/sysconfig/kdump" \
+			/etc/sysconfig/kdump &&
+		e2e_initramfs_add_file "$_e2e_t" "$E2E_KDIR/vmlinuz" "/boot/vmlinuz-$E2E_KVER" &&
+		e2e_initramfs_add_file "$_e2e_t" "$E2E_KDIR/config" "/boot/config-$E2E_KVER" || return 1
+	mkdir -p "$_e2e_t/lib/modules" "$_e2e_t/etc/ld.so.conf.d" &&
+		cp -a "$E2E_MODTREE/lib/modules/$E2E_KVER" "$_e2e_t/lib/modules/" || return 1
+	[ ! -f /etc/ld.so.conf ] || cp /etc/ld.so.conf "$_e2e_t/etc/"
+	cp /etc/ld.so.conf.d/*.conf "$_e2e_t/etc/ld.so.conf.d/" 2>/dev/null
+	printf '%s\n' "${E2E_CONF:-}" >"$_e2e_t/etc/kx-e2e.conf"
+	e2e_initramfs_pack "$_e2e_t" "$1/initrd.img"
+}
+
+# e2e_make_dump_disk IMG MIB UUID: an ext4 image with that UUID holding an
+# empty /var/crash, as a dump target by UUID.
+e2e_make_dump_disk() {
+	rm -rf "$1" "$1.skel"
+	mkdir -p "$1.skel/var/crash" &&
+		truncate -s "${2}M" "$1" &&
+		mkfs.ext4 -F -q -L kxdump -U "$3" -d "$1.skel" \
+			-E lazy_itable_init=1,lazy_journal_init=1 "$1" >/dev/null 2>&1 || {
+		e2e_log "mkfs.ext4 $1 failed"
+		return 1
+	}
+	rm -rf "$1.skel"
+}
+
+# e2e_disk_dumpdirs IMG: the names in /var/crash of the image.
+e2e_disk_dumpdirs() {
+	debugfs -R "ls -p /var/crash" "$1" 2>/dev/null |
+		awk -F/ '$6 != "." && $6 != ".." && $6 != "" { print $6 }'
 }
 
 # e2e_make_disk IMG MIB: a sparse ext4 image of MIB MiB.

@@ -68,19 +68,24 @@ static void test_module_names(void **state)
 	assert_string_equal(buf, "dm_mod");
 }
 
+// @p text as the file @p name of version "1" in the fake root @p dir.
+static void write_modfile(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/lib/modules/1/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 // A fake root holding only @p dep as modules.dep of version "1".
 static void write_dep(char *dir, const char *dep)
 {
-	char path[256];
-	snprintf(path, sizeof(path), "%s/lib/modules/1", dir);
 	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s", path);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/lib/modules/1", dir);
 	assert_int_equal(system(cmd), 0);
-	strcat(path, "/modules.dep");
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(dep, f);
-	fclose(f);
+	write_modfile(dir, "modules.dep", dep);
 }
 
 static void test_modules_closure(void **state)
@@ -116,6 +121,53 @@ static void test_modules_closure(void **state)
 	write_dep(dir, "no colon\n");
 	assert_kx_err(kx_modules_read(&root, "1", &mods), KX_ERROR_CORRUPT, "line 1: no ':'");
 	assert_kx_err(kx_modules_read(&root, "../1", &mods), KX_ERROR_INVALID_ARG, "bad kernel");
+	kx_root_deinit(&root);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+// Debian 6.1's ext4: crc32c comes through a soft dependency on an alias,
+// which two modules provide (one of them names libcrc32c's alias back).
+static void test_modules_softdep(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kx-mods-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	write_dep(dir, "kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko kernel/fs/jbd2/jbd2.ko\n"
+		       "kernel/fs/jbd2/jbd2.ko:\nkernel/lib/crc16.ko:\n"
+		       "kernel/crypto/crc32c_generic.ko:\nkernel/arch/x86/crypto/crc32c-intel.ko:\n"
+		       "kernel/lib/libcrc32c.ko:\nkernel/fs/after.ko:\n");
+	write_modfile(dir, "modules.softdep",
+		      "# Soft dependencies extracted from modules themselves.\n"
+		      "softdep ext4 pre: crypto-crc32c post: after nosuch\n"
+		      "softdep jbd2 pre: crypto-crc32c\nsoftdep libcrc32c pre: crc32c\n"
+		      "softdep crc32c_intel pre: libcrc32c\nsoftdep notamodule pre: crc16\n");
+	write_modfile(dir, "modules.alias",
+		      "alias crypto-crc32c-intel crc32c_intel\nalias crypto-crc32c crc32c_intel\n"
+		      "alias crc32c crc32c_intel\nalias cpu:type:x86,ven*:feature:*0094* crc32c_intel\n"
+		      "alias crypto-crc32c crc32c_generic\nalias crc32c crc32c_generic\n");
+	struct kx_root root;
+	assert_kx_ok(kx_root_init(&root, dir));
+	struct kx_modules *mods;
+	assert_kx_ok(kx_modules_read(&root, "1", &mods));
+	struct kx_notes order;
+	kx_notes_init(&order);
+	bool found;
+	assert_kx_ok(kx_modules_resolve(mods, "ext4", &order, &found));
+	assert_true(found);
+	static const char *const want[] = {
+		// crc32c_intel -> libcrc32c -> crc32c: crc32c_intel is being
+		// visited, crc32c_generic is not.
+		"kernel/crypto/crc32c_generic.ko", "kernel/lib/libcrc32c.ko",
+		"kernel/arch/x86/crypto/crc32c-intel.ko", "kernel/lib/crc16.ko", "kernel/fs/jbd2/jbd2.ko",
+		"kernel/fs/ext4/ext4.ko", "kernel/fs/after.ko",
+	};
+	assert_int_equal(order.count, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < order.count; i++)
+		assert_string_equal(order.lines[i], want[i]);
+	kx_notes_deinit(&order);
+	kx_modules_destroy(mods);
 	kx_root_deinit(&root);
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
@@ -185,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_cpio_bytes),
 		cmocka_unit_test(test_module_names),
 		cmocka_unit_test(test_modules_closure),
+		cmocka_unit_test(test_modules_softdep),
 		cmocka_unit_test(test_targets_file),
 		cmocka_unit_test(test_blkid_ext4),
 	};
