@@ -41,6 +41,8 @@ timeout_s=${KX_E2E_KDUMPCTL_TIMEOUT:-300}
 mem=1024
 . "$E2E/lib.sh"
 
+tap_skip_if_quick "kdumpctl in a QEMU guest"
+
 skip_all() {
 	tap_skip "kdumpctl in a QEMU guest" "$1"
 	tap_done
