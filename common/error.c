@@ -173,6 +173,7 @@ const char *kx_error_code_name(enum kx_error_code code)
 	case KX_ERROR_OVERFLOW: return "overflow";
 	case KX_ERROR_NOT_FOUND: return "not-found";
 	case KX_ERROR_NOSPACE: return "nospace";
+	case KX_ERROR_INTERRUPTED: return "interrupted";
 	}
 	return "unknown";
 }

@@ -35,6 +35,7 @@ enum kx_error_code {
 	KX_ERROR_OVERFLOW = 8,     /**< a value does not fit its type or a size wraps */
 	KX_ERROR_NOT_FOUND = 9,    /**< a looked-up key, symbol or entry is missing */
 	KX_ERROR_NOSPACE = 10,     /**< no room: a hole finder or an output device is full */
+	KX_ERROR_INTERRUPTED = 11, /**< stopped on request (a signal) before finishing */
 };
 
 struct kx_error {

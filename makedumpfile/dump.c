@@ -67,6 +67,13 @@ static struct kx_error *count_pass(struct dump *d)
 	return NULL;
 }
 
+struct kx_error *kx_dump_check_stop(const struct kx_dump_request *req)
+{
+	if (req->stop && *req->stop)
+		return kx_error_create(KX_ERROR_INTERRUPTED, "interrupted by a signal");
+	return NULL;
+}
+
 struct kx_error *kx_dump_open_output(const struct kx_dump_request *req,
 				     struct kx_dump_sink *ret)
 {
@@ -129,6 +136,7 @@ static struct kx_error *drop_page(struct dump *d, uint64_t pfn)
 static struct kx_error *store_page(void *arg, const struct kx_pipeline_page *pg)
 {
 	struct dump *d = arg;
+	KX_TRY(kx_dump_check_stop(d->req));
 	kx_log_progress_update(&d->progress, ++d->done, d->range.pages);
 	if (pg->unreadable)
 		return drop_page(d, pg->pfn);
@@ -213,10 +221,12 @@ static struct kx_error *dump_init(struct dump *d)
 	return NULL;
 }
 
-// A write that found no room leaves a readable dump marked INCOMPLETE.
+// A write that found no room, or a signal, leaves a readable dump marked
+// INCOMPLETE.
 static struct kx_error *mark_incomplete(struct dump *d, struct kx_error *err)
 {
-	if (!kx_error_is(err, KX_ERROR_NOSPACE) || !d->w)
+	if (!(kx_error_is(err, KX_ERROR_NOSPACE) || kx_error_is(err, KX_ERROR_INTERRUPTED)) ||
+	    !d->w)
 		return err;
 	d->res->incomplete = true;
 	struct kx_error *mark = kx_dump_writer_mark_incomplete(d->w);

@@ -14,6 +14,7 @@
 #ifndef KX_DUMP_H
 #define KX_DUMP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -50,6 +51,12 @@ struct kx_dump_request {
 	bool no_mmap;
 	/** Data to erase (--config), frozen, and its eraseinfo; NULL = none. */
 	const struct kx_erase_map *erase;
+	/**
+	 * Set asynchronously (by a signal handler) to stop: the dump then
+	 * ends as on a full disk, a readable file marked INCOMPLETE, with
+	 * KX_ERROR_INTERRUPTED. NULL: never.
+	 */
+	const volatile sig_atomic_t *stop;
 	/** Progress and messages; may be NULL. */
 	const struct kx_log *log;
 	/**
@@ -96,12 +103,15 @@ enum { KX_DUMP_DEFAULT_WINDOW_PFNS = 8 << 20 };
  * others are still written (as upstream's one child per file would).
  * @param ret filled as far as the dump got, also on failure.
  * @return NULL; KX_ERROR_NOSPACE when the output (or one split file)
- *         filled up or reached -L (the file is then a readable, INCOMPLETE
- *         dump, unless it is a flattened stream); any error opening,
- *         filtering or writing.
+ *         filled up or reached -L, KX_ERROR_INTERRUPTED when req->stop was
+ *         set (the file is then a readable, INCOMPLETE dump, unless it is
+ *         a flattened stream); any error opening, filtering or writing.
  */
 struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_request *req,
 			       struct kx_dump_result *ret);
+
+/** KX_ERROR_INTERRUPTED once @p req->stop is set, else NULL. */
+struct kx_error *kx_dump_check_stop(const struct kx_dump_request *req);
 
 /**
  * Open the output @p req names: the file (see kx_dump_sink_open_file()) or,

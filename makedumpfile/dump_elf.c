@@ -351,6 +351,7 @@ static struct kx_error *write_range(struct elf_dump *d, struct out *o, uint64_t 
 	while (size) {
 		uint64_t in_page = paddr & (ps - 1);
 		size_t n = (size_t)(ps - in_page < size ? ps - in_page : size);
+		KX_TRY(kx_dump_check_stop(d->req));
 		KX_TRY(read_page(d, paddr >> d->vm->page_shift));
 		if (o->size + n > OUT_BUFFER)
 			KX_TRY(out_flush(d, o));
@@ -387,14 +388,15 @@ static struct kx_error *write_dump(struct elf_dump *d)
 	return kx_dump_sink_finish(&d->sink);
 }
 
-// A write that found no room leaves a dump marked incomplete (e_flags bit
+// A write that found no room (or a signal) leaves a dump marked incomplete (e_flags bit
 // 0) whose program headers stop at the segment being written, as upstream's
 // (which writes each one as it starts that segment, the PT_NOTE one after
 // the notes) do: the others are PT_NULL, all zeros. (d->segs[i] is program
 // header i + 1.)
 static struct kx_error *mark_incomplete(struct elf_dump *d, struct kx_error *err)
 {
-	if (!kx_error_is(err, KX_ERROR_NOSPACE) || !d->headers)
+	if (!(kx_error_is(err, KX_ERROR_NOSPACE) || kx_error_is(err, KX_ERROR_INTERRUPTED)) ||
+	    !d->headers)
 		return err;
 	d->res->incomplete = true;
 	if (!kx_dump_sink_can_rewrite(&d->sink))

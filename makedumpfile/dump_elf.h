@@ -40,9 +40,10 @@ enum { KX_DUMP_ELF_EXCLUDED_RUN = 256 };
  * Write an ELF dump of @p vm as @p req asks (req->method is ignored).
  * @param ret filled as far as the dump got, also on failure; zero_pages
  *        counts the zero pages excluded, dumpable includes them.
- * @return NULL; KX_ERROR_NOSPACE when the output filled up or reached -L
- *         (a file then has e_flags bit 0 set: incomplete); any error
- *         opening, filtering, reading or writing.
+ * @return NULL; KX_ERROR_NOSPACE when the output filled up or reached -L,
+ *         KX_ERROR_INTERRUPTED when req->stop was set (a file then has
+ *         e_flags bit 0 set: incomplete); any error opening, filtering,
+ *         reading or writing.
  */
 struct kx_error *kx_dump_elf(struct kx_vmcore *vm, const struct kx_dump_request *req,
 			     struct kx_dump_result *ret);

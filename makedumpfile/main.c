@@ -237,6 +237,29 @@ static struct kx_error *open_vmcore(const struct kx_mdf_opts *o, struct kx_vmcor
 	return NULL;
 }
 
+// SIGTERM (systemd stopping a service, a timeout) or SIGINT must not leave a
+// torn dump: the handler only raises this flag, which the dump checks
+// between pages, and the dump then ends marked INCOMPLETE like on a full
+// disk. A second signal kills as usual (SA_RESETHAND). The flag is the one
+// piece of process-wide state: a signal handler can reach nothing else.
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static struct kx_error *catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = request_stop, .sa_flags = SA_RESETHAND | SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGHUP, &sa, NULL) < 0)
+		return kx_error_os(errno, NULL, "catching SIGTERM, SIGINT and SIGHUP");
+	return NULL;
+}
+
 // Try each -d level in turn while the output fills up.
 static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx_log *log,
 				    struct kx_dump_result *res)
@@ -262,6 +285,7 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		.threads = o->num_threads,
 		.no_mmap = o->non_mmap,
 		.erase = erase,
+		.stop = &stop_requested,
 		.log = log,
 	};
 	split_request(o, &req);
@@ -404,6 +428,8 @@ static int run(const struct kx_mdf_opts *o, const struct kx_log *log)
 		return print_eraseinfo_exit(o);
 	} else if (!err) {
 		err = limit_size(o->size_limit);
+		if (!err)
+			err = catch_stop_signals();
 		if (!err)
 			err = create_dump(o, log, &res);
 		if (!err)

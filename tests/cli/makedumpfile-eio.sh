@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # makedumpfile when some vmcore pages cannot be read (EIO, injected by
-# tests/tools/eio_shim.so): the dump completes, says how many pages were
+# tests/tools/fault_shim.so): the dump completes, says how many pages were
 # lost, and leaves exactly those out (readers see them as excluded, not as
 # zeros), whether the vmcore is mapped, read (--non-mmap) or read by
 # several threads.
@@ -9,7 +9,7 @@
 B=${KX_BUILDDIR:-.}
 S=${KX_SRCDIR:-.}
 MDF=$B/makedumpfile/makedumpfile
-SHIM=$B/tests/tools/eio_shim.so
+SHIM=$B/tests/tools/fault_shim.so
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 tmp=$(mktemp -d)

@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// LD_PRELOAD shim for fault-injection tests: reads of chosen byte offsets of
-// one file fail as a dying disk's would.
+// LD_PRELOAD shim for fault-injection tests.
 //
-//   KX_EIO_PATH=vmcore KX_EIO_OFFSETS=0x5000,0x9000 LD_PRELOAD=eio_shim.so prog
+// Reads of chosen byte offsets of one file fail as a dying disk's would:
+//
+//   KX_EIO_PATH=vmcore KX_EIO_OFFSETS=0x5000,0x9000 LD_PRELOAD=fault_shim.so prog
 //
 // pread() of a range holding a listed offset fails with EIO. A mapping of
 // the file is allowed (the kernel hands out the mapping before reading), but
 // MADV_POPULATE_READ over a listed offset fails with EFAULT, which is what
-// the kernel reports instead of SIGBUS. Test code: state is global.
+// the kernel reports instead of SIGBUS.
+//
+// A signal arrives in the middle of the output:
+//
+//   KX_SIGNAL_AFTER_BYTES=4194304 KX_SIGNAL=15 LD_PRELOAD=fault_shim.so prog
+//
+// raises signal KX_SIGNAL (default SIGTERM) once, as soon as pwrite() has
+// written that many bytes in all. Test code: state is global.
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,4 +132,26 @@ int madvise(void *addr, size_t len, int advice)
 		}
 	}
 	return real(addr, len, advice);
+}
+
+static uint64_t written;
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	static ssize_t (*real)(int, const void *, size_t, off_t);
+	static int raised;
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite");
+	ssize_t r = real(fd, buf, n, off);
+	const char *after = getenv("KX_SIGNAL_AFTER_BYTES"), *sig = getenv("KX_SIGNAL");
+	if (r > 0 && after && !raised && (written += (uint64_t)r) >= strtoull(after, NULL, 0)) {
+		raised = 1;
+		raise(sig ? atoi(sig) : SIGTERM);
+	}
+	return r;
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
+{
+	return pwrite(fd, buf, n, off);
 }
