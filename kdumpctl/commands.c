@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -531,28 +530,7 @@ static bool confirmed(const struct kx_kdumpctl *ctx)
 	return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0;
 }
 
-// procfs's f_type (linux/magic.h): where the real sysrq-trigger lives.
-static const unsigned long PROC_FS_MAGIC = 0x9fa0;
-
-// Whether @p fd may take the crash: a fake root's plain file, or procfs's
-// file on the real root when main() allowed it. Anything else is refused,
-// so no test and no --root mistake can crash the machine.
-static struct kx_error *sysrq_check(const struct kx_kdumpctl *ctx, int fd, const char *full,
-				    bool *ret_proc)
-{
-	bool real_root = !ctx->root->prefix || !*ctx->root->prefix;
-	struct statfs fs;
-	if (fstatfs(fd, &fs) != 0)
-		return kx_error_os(errno, full, "cannot stat %s", full);
-	bool proc = (unsigned long)fs.f_type == PROC_FS_MAGIC;
-	KX_CHECK(real_root ? proc && ctx->sysrq_allowed : !proc, KX_ERROR_INVALID_ARG,
-		 "refusing to write %s: %s", full,
-		 real_root ? "not a real kdumpctl test on procfs" : "a procfs file under --root");
-	*ret_proc = proc;
-	return NULL;
-}
-
-// `echo c > /proc/sysrq-trigger` under the root (see sysrq_check()).
+// `echo c > /proc/sysrq-trigger` under the root (see kx_vmcore_test_sysrq_check()).
 static bool crash(const struct kx_kdumpctl *ctx)
 {
 	bool real_root = !ctx->root->prefix || !*ctx->root->prefix, proc = false;
@@ -569,7 +547,7 @@ static bool crash(const struct kx_kdumpctl *ctx)
 	if (!err && fd < 0)
 		err = kx_error_os(errno, full, "cannot open %s", full);
 	if (!err)
-		err = sysrq_check(ctx, fd, full, &proc);
+		err = kx_vmcore_test_sysrq_check(fd, full, real_root, ctx->sysrq_allowed, &proc);
 	// A fake root's file holds exactly what the kernel would have been given.
 	if (!err && !proc && ftruncate(fd, 0) != 0)
 		err = kx_error_os(errno, full, "cannot truncate %s", full);

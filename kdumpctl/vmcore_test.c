@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -76,14 +77,15 @@ static struct kx_error *write_synced(const char *path, const char *text)
 
 struct kx_error *kx_vmcore_test_write_pending(const struct kx_root *root, const char *id)
 {
-	char *dir, *path, text[KX_VMCORE_TEST_ID_MAX + 32];
-	KX_TRY(kx_root_path(root, "/var/lib/kdump", &dir));
-	// /var/lib exists on any installed system; only the last level is ours.
-	int rc = mkdir(dir, 0755);
-	struct kx_error *err = rc != 0 && errno != EEXIST
-				       ? kx_error_os(errno, dir, "cannot create %s", dir)
-				       : NULL;
-	free(dir);
+	static const char *const dirs[] = { "/var", "/var/lib", "/var/lib/kdump" };
+	char *path, text[KX_VMCORE_TEST_ID_MAX + 32];
+	struct kx_error *err = NULL;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !err; i++) {
+		KX_TRY(kx_root_path(root, dirs[i], &path));
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			err = kx_error_os(errno, path, "cannot create %s", path);
+		free(path);
+	}
 	KX_TRY(err);
 	KX_TRY(kx_root_path(root, KX_VMCORE_TEST_PENDING, &path));
 	snprintf(text, sizeof(text), "pending %s=%s\n", KEY, id);
@@ -220,4 +222,21 @@ struct kx_error *kx_vmcore_test_set_status(const char *dir, const char *status)
 	snprintf(path, sizeof(path), "%s/%s", dir, KX_VMCORE_TEST_FILE);
 	snprintf(text, sizeof(text), "%s\n", status);
 	return write_synced(path, text);
+}
+
+// procfs's f_type (linux/magic.h): where the real sysrq-trigger lives.
+static const unsigned long PROC_FS_MAGIC = 0x9fa0;
+
+struct kx_error *kx_vmcore_test_sysrq_check(int fd, const char *path, bool real_root,
+					    bool allowed, bool *ret_proc)
+{
+	struct statfs fs;
+	if (fstatfs(fd, &fs) != 0)
+		return kx_error_os(errno, path, "cannot stat %s", path);
+	bool proc = (unsigned long)fs.f_type == PROC_FS_MAGIC;
+	KX_CHECK(real_root ? proc && allowed : !proc, KX_ERROR_INVALID_ARG,
+		 "refusing to write %s: %s", path,
+		 real_root ? "not a real kdumpctl test on procfs" : "a procfs file under --root");
+	*ret_proc = proc;
+	return NULL;
 }

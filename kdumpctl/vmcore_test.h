@@ -99,4 +99,15 @@ struct kx_error *kx_vmcore_test_cmdline_id(const struct kx_root *root,
  */
 struct kx_error *kx_vmcore_test_set_status(const char *dir, const char *status);
 
+/**
+ * May the open file @p fd (named @p path) be given the crash? Only when it
+ * is off procfs and the root is a fake one (a test's plain file), or it is
+ * on procfs, the root is the real one (@p real_root) **and** @p allowed
+ * (a real `kdumpctl test`). Writes nothing.
+ * @param[out] ret_proc whether it is procfs's file.
+ * @return KX_ERROR_INVALID_ARG `refusing to write <path>: ...` otherwise.
+ */
+struct kx_error *kx_vmcore_test_sysrq_check(int fd, const char *path, bool real_root,
+					    bool allowed, bool *ret_proc);
+
 #endif /* KX_KDUMPCTL_VMCORE_TEST_H */
