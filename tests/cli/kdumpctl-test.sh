@@ -98,14 +98,15 @@ printf 'pending kdump_test_id=%s\n' "$ID" >"$STATUS"
 # The capture side with kdump_test_id= (as kdumpctl-capture.sh).
 PATH="$B/makedumpfile:$B/vmcore-dmesg:$PATH"
 export PATH
+# The crash `kdumpctl test` causes, as the dead kernel logged it.
 cat >"$T/spec" <<'SPEC'
 arch = x86_64
 kernel = 6.1
-ram = 0x1000-0x9f000, 0x100000-0x4000000
-default_fill = zero
+ram = 0x1000-0x9f000, 0x100000-0x2000000
 printk = lockless
-log 0.000000 caller=T0 "Linux version 6.1.0-18-amd64"
-log 99.999999 caller=C0 "sysrq: Trigger a crash"
+default_fill = zero
+log 12.500000 caller=C0 "sysrq: Trigger a crash"
+log 12.500001 caller=C0 "Kernel panic - not syncing: sysrq triggered crash"
 SPEC
 croot() {
 	R="$T/$1"
@@ -131,6 +132,8 @@ vmcore-dmesg.txt" "$(ls "$TD")"
 tap_check "capture: status success" "success" "$(cat "$TD/vmcore-creation.status")"
 tap_check "capture: status mode 0600" "600" "$(stat -c %a "$TD/vmcore-creation.status")"
 tap_match "capture: the vmcore is kdump-compressed" "^KDUMP   " "$(head -c 8 "$TD/vmcore")"
+tap_match "capture: the dead kernel's log" "Kernel panic - not syncing: sysrq triggered crash" \
+	"$(cat "$TD/vmcore-dmesg.txt")"
 
 croot small "-L 4096"
 tap_run "capture in test mode: target too small" 1 "$KD" --root="$T/small" --dry-run capture
