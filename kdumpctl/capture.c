@@ -22,6 +22,7 @@
 #include "initramfs.h"
 #include "io.h"
 #include "root.h"
+#include "vmcore_test.h"
 
 enum { SMALL_MAX = 1 << 20, MAX_ARGS = 64, POLL_MS = 200, KMSG_REC = 8192 };
 
@@ -272,6 +273,7 @@ static void save_dmesg(struct kx_capture *cap, const char *dir, const char *vmco
 		return;
 	}
 	say(cap, "saving vmcore-dmesg.txt complete");
+	cap->dmesg_saved = true;
 }
 
 // The core collector's words, -F dropped from makedumpfile (added for raw),
@@ -325,18 +327,52 @@ static int save_vmcore(struct kx_capture *cap, const char *collector, const char
 	return 0;
 }
 
+// The dump directory's name: `<ip>-<YYYY-MM-DD-HH:MM:SS>`, or
+// `kdump-test-<id>` for `kdumpctl test`.
+static void dump_dir_name(const struct kx_capture *cap, char *buf, size_t size)
+{
+	char stamp[64];
+	struct tm tm;
+	if (cap->test_id[0]) {
+		snprintf(buf, size, "kdump-test-%s", cap->test_id);
+		return;
+	}
+	localtime_r(&cap->now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm);
+	snprintf(buf, size, "%s-%s", LOCAL_IP, stamp);
+}
+
+// In test mode, (re)write the test's status file in the full path @p dir.
+static void test_status(struct kx_capture *cap, const char *dir, const char *status)
+{
+	if (!cap->test_id[0])
+		return;
+	struct kx_error *err = kx_vmcore_test_set_status(dir, status);
+	if (err)
+		say_error(cap, err);
+}
+
+// The test id of /proc/cmdline; a bad one is ignored (a normal dump).
+static void read_test_id(struct kx_capture *cap)
+{
+	bool found = false;
+	struct kx_error *err = kx_vmcore_test_cmdline_id(cap->root, cap->test_id, &found);
+	if (err)
+		say_error(cap, err);
+	if (err || !found)
+		cap->test_id[0] = '\0';
+}
+
 // dump_fs: mount, make the dated directory, save dmesg and the vmcore.
 // @p ret_dir gets the directory (full path) once it exists.
 static int dump_fs(struct kx_capture *cap, const struct kx_conf_settings *s, const char *fstype,
 		   const char *device, const char *path, const char *mnt, char **ret_dir)
 {
 	struct kx_error *err = mount_target(cap, fstype, device, mnt);
-	char stamp[64], sys[PATH_MAX], *dir = NULL, *vmcore = NULL;
-	struct tm tm;
-	localtime_r(&cap->now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm);
-	snprintf(sys, sizeof(sys), "%s%s%s/%s-%s", mnt, *path == '/' ? "" : "/",
-		 strcmp(path, "/") == 0 ? "" : path, LOCAL_IP, stamp);
+	char name[128], sys[PATH_MAX], *dir = NULL, *vmcore = NULL;
+	dump_dir_name(cap, name, sizeof(name));
+	snprintf(sys, sizeof(sys), "%s%s%s/%s", mnt, *path == '/' ? "" : "/",
+		 strcmp(path, "/") == 0 ? "" : path, name);
 	if (!err)
 		err = kx_root_path(cap->root, sys, &dir);
 	if (!err)
@@ -349,6 +385,7 @@ static int dump_fs(struct kx_capture *cap, const struct kx_conf_settings *s, con
 		return 1;
 	}
 	*ret_dir = dir;
+	test_status(cap, dir, "fail");
 	say(cap, "saving to %s", dir);
 	save_dmesg(cap, dir, vmcore);
 	int rc = save_vmcore(cap, s->core_collector, dir, vmcore);
@@ -541,6 +578,8 @@ static int capture(struct kx_capture *cap, const struct setup *st)
 		say(cap, "kdump_post script exited with non-zero status!");
 	if (dir)
 		save_log(cap, dir);
+	if (dir && !rc && cap->dmesg_saved)
+		test_status(cap, dir, "success");
 	bool go_on = !rc || handle_failure(cap, st, &dir);
 	free(dir);
 	if (go_on)
@@ -562,6 +601,7 @@ int kx_capture_run(struct kx_capture *cap)
 		if (err)
 			say_error(cap, err);
 	}
+	read_test_id(cap);
 	struct setup st;
 	memset(&st, 0, sizeof(st));
 	struct kx_error *err = read_setup(cap, &st);

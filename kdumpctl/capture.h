@@ -29,16 +29,22 @@
  *    `dump_to_rootfs` mounts the `rootfs` target on /sysroot and dumps to
  *    `path` there;
  * 7. final_action.
+ * With `kdump_test_id=<id>` on the command line (`kdumpctl test`, see
+ * vmcore_test.h) the dump directory is `<dir>/kdump-test-<id>/` and its
+ * vmcore-creation.status says `fail` from its creation until, after step 5,
+ * the vmcore and vmcore-dmesg.txt are both saved: then `success`.
  * Programs are found through PATH. Messages go to the console as `kdump:
  * <msg>`. Every path goes through the root prefix.
  */
 #ifndef KX_KDUMPCTL_CAPTURE_H
 #define KX_KDUMPCTL_CAPTURE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "notes.h"
+#include "vmcore_test.h"
 
 struct kx_root;
 struct kx_capture_sys;
@@ -51,6 +57,10 @@ struct kx_capture {
 	time_t now;             /**< the dump directory's date */
 	unsigned wait_seconds;  /**< how long to wait for the dump device */
 	struct kx_notes log;    /**< our messages, for kexec-dmesg.log */
+	/** Set by kx_capture_run(): `kdump_test_id=` of /proc/cmdline, or "". */
+	char test_id[KX_VMCORE_TEST_ID_MAX];
+	/** Set by the dump: vmcore-dmesg.txt was saved. */
+	bool dmesg_saved;
 };
 
 /**

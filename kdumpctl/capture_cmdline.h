@@ -17,8 +17,11 @@
  * 4. Render with single spaces.
  * So `a b='x y' c` with REMOVE `b` gives `a c` (upstream's shellspec case).
  *
+ * `kdumpctl test` appends `kdump_test_id=<id>` after all this (commands.c;
+ * upstream puts it with the APPEND list: the kernel does not care where).
+ *
  * Not done yet (FIXME): `<wdt>.pretimeout=0` for active watchdogs (needs
- * modalias resolution), the AWS Graviton irqpoll removal, `kdump_test_id=`.
+ * modalias resolution), the AWS Graviton irqpoll removal.
  */
 #ifndef KX_KDUMPCTL_CAPTURE_CMDLINE_H
 #define KX_KDUMPCTL_CAPTURE_CMDLINE_H

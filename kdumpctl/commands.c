@@ -3,12 +3,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "arch.h"
 #include "capture_cmdline.h"
@@ -16,18 +19,20 @@
 #include "conf.h"
 #include "crashkernel.h"
 #include "initramfs.h"
+#include "io.h"
 #include "iomem.h"
 #include "kernel.h"
+#include "propagate.h"
 #include "ranges.h"
 #include "rebuild.h"
 #include "root.h"
 #include "runner.h"
 #include "sysconfig.h"
+#include "vmcore_test.h"
 
 enum { MAX_KEXEC_ARGV = 64, SMALL_FILE_MAX = 4096 };
 
-static void say(const struct kx_kdumpctl *ctx, const char *fmt, ...) KX_PRINTF(2, 3);
-static void say(const struct kx_kdumpctl *ctx, const char *fmt, ...)
+void kx_commands_say(const struct kx_kdumpctl *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -35,7 +40,12 @@ static void say(const struct kx_kdumpctl *ctx, const char *fmt, ...)
 	vfprintf(ctx->err, fmt, ap);
 	fputc('\n', ctx->err);
 	va_end(ap);
+	// Our messages must come before the output of what we run next.
+	fflush(ctx->err);
 }
+
+// The short name inside this file.
+#define say kx_commands_say
 
 // Print an error's message as one `kdump: ` line and free it.
 static void say_error(const struct kx_kdumpctl *ctx, struct kx_error *err)
@@ -91,14 +101,54 @@ static bool secure_boot(const struct kx_kdumpctl *ctx)
 	       sb == 1 && setup == 0;
 }
 
-// check_vmcore_creation_status, the part that needs no `kdumpctl test` yet.
+// The last test's result, from the target the configuration names now.
+static enum kx_vmcore_test_result test_result(const struct kx_kdumpctl *ctx, const char *id)
+{
+	struct kx_conf *conf = NULL;
+	struct kx_conf_settings s;
+	enum kx_vmcore_test_result res = KX_VMCORE_TEST_MANUAL;
+	struct kx_error *err = kx_conf_read(ctx->root, KX_CONF_PATH, &conf);
+	if (!err)
+		err = kx_conf_validate(conf, ctx->root, NULL, NULL, &s);
+	if (!err)
+		err = kx_vmcore_test_result(ctx->root, &s, id, &res);
+	// Whatever stops us from looking leaves it to the user.
+	if (err)
+		say_error(ctx, err);
+	kx_conf_destroy(conf);
+	return err ? KX_VMCORE_TEST_MANUAL : res;
+}
+
+// check_vmcore_creation_status: the last `kdumpctl test`'s outcome.
 static void vmcore_notice(const struct kx_kdumpctl *ctx)
 {
 	if (strcmp(kx_sysconfig_value(ctx->sc, "VMCORE_CREATION_NOTIFICATION"), "yes") != 0)
 		return;
-	// FIXME: report the last test's result once `kdumpctl test` exists.
-	if (!kx_root_exists(ctx->root, KX_KERNEL_VAR_DIR "/vmcore-creation.status"))
+	char id[KX_VMCORE_TEST_ID_MAX], date[128];
+	bool found = false;
+	struct kx_error *err = kx_vmcore_test_read_pending(ctx->root, id, &found);
+	if (err) {
+		say(ctx, "WARNING: %s", err->message);
+		kx_error_destroy(err);
+		return;
+	}
+	if (!found) {
 		say(ctx, "WARNING: No vmcore creation test performed!");
+		return;
+	}
+	if (!kx_vmcore_test_date(id, date, sizeof(date)))
+		snprintf(date, sizeof(date), "test %s", id);
+	switch (test_result(ctx, id)) {
+	case KX_VMCORE_TEST_SUCCESS:
+		say(ctx, "Notice: Last successful vmcore creation test on %s", date);
+		break;
+	case KX_VMCORE_TEST_FAILED:
+		say(ctx, "WARNING: Last NOT successful vmcore creation test on %s", date);
+		break;
+	case KX_VMCORE_TEST_MANUAL:
+		say(ctx, "WARNING: Require manual check for vmcore creation test of %s", date);
+		break;
+	}
 }
 
 // A kexec command line being assembled; `owned` strings are freed with it.
@@ -220,12 +270,14 @@ static bool setup_initrd(const struct kx_kdumpctl *ctx, struct bootinfo *bi)
 	return true;
 }
 
+// @p test_id: `kdumpctl test`'s id for the capture kernel, or NULL.
 static struct kx_error *load_argv(const struct kx_kdumpctl *ctx, const struct bootinfo *bi,
-				  struct argv_buf *a)
+				  const char *test_id, struct argv_buf *a)
 {
 	char *cmdline, *arg = NULL;
 	KX_TRY(kx_capture_cmdline_prepare(ctx->root, ctx->sc, &cmdline));
-	int n = asprintf(&arg, "--command-line=%s", cmdline);
+	int n = test_id ? asprintf(&arg, "--command-line=%s kdump_test_id=%s", cmdline, test_id)
+			: asprintf(&arg, "--command-line=%s", cmdline);
 	free(cmdline);
 	if (n < 0)
 		return &kx_enomem;
@@ -240,15 +292,16 @@ static struct kx_error *load_argv(const struct kx_kdumpctl *ctx, const struct bo
 	return argv_add_owned(a, s);
 }
 
-// Upstream's load_kdump.
-static bool load_kdump(const struct kx_kdumpctl *ctx, const struct bootinfo *bi)
+// Upstream's load_kdump; @p test_id as for load_argv().
+static bool load_kdump(const struct kx_kdumpctl *ctx, const struct bootinfo *bi,
+		       const char *test_id)
 {
 	if (!kx_root_exists(ctx->root, bi->initrd)) {
 		say(ctx, "Cannot load the kdump kernel: %s does not exist", bi->initrd);
 		return false;
 	}
 	struct argv_buf a = { .n = 0 };
-	struct kx_error *err = load_argv(ctx, bi, &a);
+	struct kx_error *err = load_argv(ctx, bi, test_id, &a);
 	bool ok = false;
 	if (err)
 		say_error(ctx, err);
@@ -349,7 +402,10 @@ static bool rebuild_initrd(const struct kx_kdumpctl *ctx, const struct kx_conf_s
 		say(ctx, "mkdumprd: failed to make kdump initrd");
 		return false;
 	}
-	// FIXME: clear vmcore-creation.status once `kdumpctl test` writes it.
+	// A new initramfs voids the last test (upstream does the same).
+	err = kx_vmcore_test_clear(ctx->root);
+	if (err)
+		say_error(ctx, err);
 	return true;
 }
 
@@ -388,7 +444,7 @@ static enum step start_steps(const struct kx_kdumpctl *ctx)
 		st = STEP_DONE;
 		goto out;
 	}
-	if (setup_initrd(ctx, &bi) && rebuild_step(ctx, &s, &bi) && load_kdump(ctx, &bi))
+	if (setup_initrd(ctx, &bi) && rebuild_step(ctx, &s, &bi) && load_kdump(ctx, &bi, NULL))
 		st = STEP_GO;
 out:
 	bootinfo_deinit(&bi);
@@ -439,7 +495,8 @@ static int cmd_restart(const struct kx_kdumpctl *ctx)
 	return cmd_start(ctx);
 }
 
-static int cmd_reload(const struct kx_kdumpctl *ctx)
+// @p test_id as for load_argv().
+static int reload(const struct kx_kdumpctl *ctx, const char *test_id)
 {
 	if (crash_loaded(ctx) != 1)
 		say(ctx, "WARNING: Kdump was not running: [WARNING]");
@@ -449,10 +506,120 @@ static int cmd_reload(const struct kx_kdumpctl *ctx)
 	}
 	say(ctx, "Stopping kdump: [OK]");
 	struct bootinfo bi = { .initrd = NULL };
-	bool ok = setup_initrd(ctx, &bi) && load_kdump(ctx, &bi);
+	bool ok = setup_initrd(ctx, &bi) && load_kdump(ctx, &bi, test_id);
 	bootinfo_deinit(&bi);
 	say(ctx, ok ? "Starting kdump: [OK]" : "Starting kdump: [FAILED]");
 	return ok ? KX_KDUMPCTL_OK : KX_KDUMPCTL_FAILED;
+}
+
+static int cmd_reload(const struct kx_kdumpctl *ctx)
+{
+	return reload(ctx, NULL);
+}
+
+// The answer to test's prompt: exactly y or Y goes on.
+static bool confirmed(const struct kx_kdumpctl *ctx)
+{
+	fputs("DANGER!!! Will perform a kdump test by crashing the system, proceed? (y/N): ",
+	      ctx->err);
+	fflush(ctx->err);
+	char line[64];
+	if (!ctx->in || !fgets(line, sizeof(line), ctx->in))
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0;
+}
+
+// `echo c > /proc/sysrq-trigger` under the root (see kx_vmcore_test_sysrq_check()).
+static bool crash(const struct kx_kdumpctl *ctx)
+{
+	bool real_root = !ctx->root->prefix || !*ctx->root->prefix, proc = false;
+	struct kx_error *err = NULL;
+	if (real_root && !ctx->sysrq_allowed)
+		err = kx_error_create(KX_ERROR_INVALID_ARG, "refusing to write "
+				      "/proc/sysrq-trigger outside a real kdumpctl test");
+	char *full = NULL;
+	if (!err)
+		err = kx_root_path(ctx->root, "/proc/sysrq-trigger", &full);
+	// Only a fake root may get the file created.
+	int fd = err ? -1 : open(full, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (real_root ? 0 : O_CREAT),
+				 0600);
+	if (!err && fd < 0)
+		err = kx_error_os(errno, full, "cannot open %s", full);
+	if (!err)
+		err = kx_vmcore_test_sysrq_check(fd, full, real_root, ctx->sysrq_allowed, &proc);
+	// A fake root's file holds exactly what the kernel would have been given.
+	if (!err && !proc && ftruncate(fd, 0) != 0)
+		err = kx_error_os(errno, full, "cannot truncate %s", full);
+	if (!err && proc)
+		sync(); // what the page cache holds is lost with the crash
+	if (!err)
+		err = kx_io_write_full(fd, "c\n", 2, full);
+	if (fd >= 0)
+		close(fd);
+	free(full);
+	if (err)
+		say_error(ctx, err);
+	return !err;
+}
+
+// kdump mode with the crash kernel loaded, or say why not.
+static bool test_ready(const struct kx_kdumpctl *ctx)
+{
+	uint64_t fadump = 0, loaded = 0;
+	kx_error_destroy(kx_root_read_u64(ctx->root, "/sys/kernel/fadump/enabled", &fadump));
+	kx_error_destroy(kx_root_read_u64(ctx->root, fadump ? "/sys/kernel/fadump/registered"
+							    : "/sys/kernel/kexec_crash_loaded",
+					  &loaded));
+	if (loaded == 0) {
+		say(ctx, "Kdump needs be operational before test.");
+		return false;
+	}
+	if (fadump) {
+		say(ctx, "Only kdump is supported for test.");
+		return false;
+	}
+	return true;
+}
+
+static int cmd_test(const struct kx_kdumpctl *ctx, int argc, char **argv)
+{
+	bool force = argc == 2 && strcmp(argv[1], "--force") == 0;
+	if (argc > 2 || (argc == 2 && !force)) {
+		say(ctx, "Usage: %s test [--force]", ctx->prog);
+		return KX_KDUMPCTL_FAILED;
+	}
+	if (!test_ready(ctx))
+		return KX_KDUMPCTL_FAILED;
+	if (!force && !confirmed(ctx)) {
+		say(ctx, "Operation cancelled.");
+		return KX_KDUMPCTL_OK;
+	}
+	if (!force)
+		say(ctx, "Start kdump test...");
+	struct timespec now;
+	char id[KX_VMCORE_TEST_ID_MAX];
+	clock_gettime(CLOCK_REALTIME, &now);
+	kx_vmcore_test_make_id(&now, id);
+	struct kx_error *err = kx_vmcore_test_write_pending(ctx->root, id);
+	if (err) {
+		say_error(ctx, err);
+		return KX_KDUMPCTL_FAILED;
+	}
+	if (reload(ctx, id) != KX_KDUMPCTL_OK || !crash(ctx))
+		return KX_KDUMPCTL_FAILED;
+	return KX_KDUMPCTL_OK;
+}
+
+static int cmd_propagate(const struct kx_kdumpctl *ctx)
+{
+	struct kx_conf *conf = NULL;
+	struct kx_conf_settings s;
+	int rc = KX_KDUMPCTL_FAILED;
+	if (parse_config(ctx, &conf, &s))
+		rc = kx_propagate_run(ctx, &s);
+	kx_conf_destroy(conf);
+	return rc;
 }
 
 // Upstream's rebuild: parse, find the kernel, build unconditionally.
@@ -584,8 +751,7 @@ void kx_commands_usage(const struct kx_kdumpctl *ctx)
 
 int kx_commands_run(const struct kx_kdumpctl *ctx, int argc, char **argv)
 {
-	static const char *const later[] = { "propagate", "test", "reset-crashkernel",
-					     "setup-crypttab", NULL };
+	static const char *const later[] = { "reset-crashkernel", "setup-crypttab", NULL };
 	const char *cmd = argc > 0 ? argv[0] : "";
 	if (strcmp(cmd, "start") == 0)
 		return cmd_start(ctx);
@@ -603,6 +769,10 @@ int kx_commands_run(const struct kx_kdumpctl *ctx, int argc, char **argv)
 		return cmd_rebuild(ctx);
 	if (strcmp(cmd, "estimate") == 0)
 		return cmd_estimate(ctx);
+	if (strcmp(cmd, "test") == 0)
+		return cmd_test(ctx, argc, argv);
+	if (strcmp(cmd, "propagate") == 0)
+		return cmd_propagate(ctx);
 	if (strcmp(cmd, "get-default-crashkernel") == 0)
 		return cmd_get_default_crashkernel(ctx, argc, argv);
 	for (size_t i = 0; later[i]; i++) {

@@ -21,15 +21,33 @@
  * | anything else | 1 after the usage line |
  *
  * | rebuild | 0, or 1 when the configuration or the build fails |
+ * | test [--force] | 1 when kdump is not loaded; 0 when cancelled at the prompt |
+ * | propagate | 0, or 1 without an ssh target or when ssh-copy-id fails |
  *
  * start builds the kdump initramfs (initramfs.h) when rebuild.h says so;
- * rebuild always does. Not implemented yet (they fail saying so):
- * propagate, test, reset-crashkernel, setup-crypttab.
+ * rebuild always does, and a build removes the pending test record
+ * (vmcore_test.h). start and status end with the vmcore creation test's
+ * notice when VMCORE_CREATION_NOTIFICATION is yes.
+ *
+ * test asks `DANGER!!! ... (y/N): ` on ctx->err and reads the answer from
+ * ctx->in (unless --force), records the test id, reloads with
+ * `kdump_test_id=<id>` appended to the capture command line and writes `c`
+ * to /proc/sysrq-trigger under the root. That file is written only when it
+ * is not on procfs, or when the root is the real one **and**
+ * ctx->sysrq_allowed is set: anything else is refused, so a fake root can
+ * never crash the machine.
+ *
+ * propagate runs `ssh-keygen` and `ssh-copy-id` through ctx->runner (found
+ * in PATH), so tests substitute them. Not implemented yet (they fail
+ * saying so): reset-crashkernel, setup-crypttab.
  */
 #ifndef KX_KDUMPCTL_COMMANDS_H
 #define KX_KDUMPCTL_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
+#include "compiler.h"
 
 struct kx_arch;
 struct kx_root;
@@ -59,6 +77,13 @@ struct kx_kdumpctl {
 	const char *prog;
 	FILE *out; /**< stdout */
 	FILE *err; /**< stderr: every `kdump: ` message */
+	FILE *in;  /**< test's answer to its prompt; NULL reads as "no" */
+	/**
+	 * Set by main() only for a real (not --dry-run) `kdumpctl test` on the
+	 * real root: the one case where the real /proc/sysrq-trigger may be
+	 * written.
+	 */
+	bool sysrq_allowed;
 };
 
 /**
@@ -66,6 +91,9 @@ struct kx_kdumpctl {
  * @return the exit code (see the table above).
  */
 int kx_commands_run(const struct kx_kdumpctl *ctx, int argc, char **argv);
+
+/** Print one `kdump: <msg>` line to ctx->err (for the commands' own files). */
+void kx_commands_say(const struct kx_kdumpctl *ctx, const char *fmt, ...) KX_PRINTF(2, 3);
 
 /** Print upstream's usage line (`kdump: Usage: PROG {...}`) to ctx->err. */
 void kx_commands_usage(const struct kx_kdumpctl *ctx);

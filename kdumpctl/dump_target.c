@@ -154,6 +154,53 @@ struct kx_error *kx_dump_target_devname(const struct kx_root *root, const char *
 	return NULL;
 }
 
+// Whether the /proc/mounts source @p src is the device @p want (a kernel name).
+static struct kx_error *same_device(const struct kx_root *root, const char *src,
+				    const char *want, bool *ret)
+{
+	char *name;
+	// Only device nodes and tags can be block devices (not "proc", "tmpfs").
+	if (src[0] != '/' && !strchr(src, '=')) {
+		*ret = false;
+		return NULL;
+	}
+	KX_TRY(kx_dump_target_devname(root, src, &name));
+	*ret = strcmp(name, want) == 0;
+	free(name);
+	return NULL;
+}
+
+struct kx_error *kx_dump_target_mount_point(const struct kx_root *root, const char *spec,
+					    char **ret)
+{
+	char *text, *want = NULL, *found = NULL, *save = NULL;
+	KX_TRY(kx_root_read_file(root, "/proc/mounts", MOUNTS_MAX, &text, NULL));
+	struct kx_error *err = kx_dump_target_devname(root, spec, &want);
+	for (char *l = err ? NULL : strtok_r(text, "\n", &save); l && !err;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *s2 = NULL, *src = strtok_r(l, " ", &s2), *mnt = strtok_r(NULL, " ", &s2);
+		bool same = false;
+		if (!mnt)
+			continue;
+		unescape(src);
+		unescape(mnt);
+		err = same_device(root, src, want, &same);
+		if (!err && same) {
+			free(found);
+			if (!(found = strdup(mnt)))
+				err = &kx_enomem;
+		}
+	}
+	free(want);
+	free(text);
+	if (err) {
+		free(found);
+		return err;
+	}
+	*ret = found;
+	return NULL;
+}
+
 static struct kx_error *local_target(const struct kx_root *root, const char *path,
 				     char **fstype, char **device, char **dir)
 {

@@ -69,4 +69,12 @@ struct kx_error *kx_dump_target_parse(const char *text, struct kx_dump_target *r
 struct kx_error *kx_dump_target_devname(const struct kx_root *root, const char *spec,
 					char **ret);
 
+/**
+ * Where the device @p spec (as kx_dump_target_devname() names it) is
+ * mounted now, from /proc/mounts under @p root: the last such mount.
+ * @param[out] ret malloc'd system path, or NULL when it is not mounted.
+ */
+struct kx_error *kx_dump_target_mount_point(const struct kx_root *root, const char *spec,
+					    char **ret);
+
 #endif /* KX_KDUMPCTL_DUMP_TARGET_H */

@@ -38,8 +38,8 @@ struct opts {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: kdumpctl {start|stop|status|restart|reload|showmem|estimate|"
-		"get-default-crashkernel}\n"
+		"Usage: kdumpctl {start|stop|status|restart|reload|rebuild|showmem|estimate|"
+		"get-default-crashkernel|propagate|test [--force]}\n"
 		"       kdumpctl [--root=DIR] [--arch=ARCH] [--dry-run] COMMAND\n"
 		"       kdumpctl --help | --version\n\n"
 		"kx extensions:\n"
@@ -132,6 +132,14 @@ static void lock_waiting(void *arg)
 			"it to exit...\n");
 }
 
+// The one case where the real /proc/sysrq-trigger may be written: `test`,
+// not --dry-run, on the real root (commands.c checks the root again).
+static bool sysrq_allowed(const struct opts *o, const struct kx_root *root)
+{
+	return !o->dry_run && (!root->prefix || !*root->prefix) && o->argc > 0 &&
+	       strcmp(o->argv[0], "test") == 0;
+}
+
 // Everything after the options, with the root prefix set up.
 static int run(const struct opts *o, const struct kx_root *root, const struct kx_arch *arch,
 	       const char *prog)
@@ -173,7 +181,8 @@ static int run(const struct opts *o, const struct kx_root *root, const struct kx
 	}
 	struct kx_kdumpctl ctx = { .root = root, .arch = arch, .sc = sc, .runner = &runner,
 				   .kexec = kexec, .programs = progs.list, .host = &host,
-				   .prog = prog, .out = stdout, .err = stderr };
+				   .prog = prog, .out = stdout, .err = stderr, .in = stdin,
+				   .sysrq_allowed = sysrq_allowed(o, root) };
 	status = kx_commands_run(&ctx, o->argc, o->argv);
 	kx_lock_release(&lock);
 out:

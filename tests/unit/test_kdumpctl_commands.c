@@ -199,7 +199,16 @@ static void test_reload_restart_estimate(void **state)
 	run_deinit(&r);
 	run(&r, "roots/x86_64-16g-kdump", &kx_arch_x86_64, 0, "propagate", NULL);
 	assert_int_equal(r.rc, 1);
-	assert_string_equal(r.err, "kdump: propagate: not implemented in this build yet\n");
+	// The fake root's dump target is local: nothing to propagate, nothing run.
+	assert_string_equal(r.err, "kdump: No ssh destination defined in /etc/kdump.conf.\n"
+				   "kdump: Please verify that /etc/kdump.conf contains "
+				   "'ssh <user>@<host>' and that it is properly formatted.\n");
+	assert_string_equal(r.rec.log, "");
+	run_deinit(&r);
+	run(&r, "roots/x86_64-16g-kdump", &kx_arch_x86_64, 0, "test", NULL);
+	assert_int_equal(r.rc, 1); // the fake root's crash kernel is not loaded
+	assert_string_equal(r.err, "kdump: Kdump needs be operational before test.\n");
+	assert_string_equal(r.rec.log, "");
 	run_deinit(&r);
 }
 
