@@ -10,7 +10,7 @@
 B=${KX_BUILDDIR:-.}
 S=${KX_SRCDIR:-.}
 PAGES="makedumpfile/makedumpfile.8 makedumpfile/makedumpfile.conf.5 kexec/kexec.8
-	vmcore-dmesg/vmcore-dmesg.8"
+	vmcore-dmesg/vmcore-dmesg.8 kdumpctl/kdumpctl.8 kdumpctl/kdump.conf.5"
 
 have_man=no
 command -v man >/dev/null 2>&1 && have_man=yes
@@ -67,6 +67,15 @@ check_options makedumpfile/makedumpfile makedumpfile/makedumpfile.8 20 \
 	"$S/makedumpfile/options.c"
 check_options kexec/kexec kexec/kexec.8 40 "$S/kexec/options.c"
 check_options vmcore-dmesg/vmcore-dmesg vmcore-dmesg/vmcore-dmesg.8 2 "$S/vmcore-dmesg/main.c"
+
+# kdumpctl(8) names every command kdumpctl's usage line lists.
+usage=$("$B/kdumpctl/kdumpctl" 2>&1 | grep -o '{[^}]*}' | head -1 | tr -d '{}' | tr '|' '\n' | sed 's/ .*//')
+text=$(plain kdumpctl/kdumpctl.8)
+missing=""
+for cmd in $usage; do
+	printf '%s\n' "$text" | grep -qw -- "$cmd" || missing="$missing $cmd"
+done
+tap_check "kdumpctl.8: documents every command of the usage line ($(echo $usage | wc -w))" "" "$missing"
 
 # The dump levels table of makedumpfile(8) names each class with its bit.
 text=$(plain makedumpfile/makedumpfile.8)
