@@ -488,11 +488,40 @@ static int cmd_status(const struct kx_kdumpctl *ctx)
 	return loaded == 1 ? KX_KDUMPCTL_OK : KX_KDUMPCTL_NOT_OPERATIONAL;
 }
 
-static int cmd_restart(const struct kx_kdumpctl *ctx)
+// Restart and reload unload before loading, as upstream does, but only
+// once everything the new load needs is there: a bad kdump.conf, a missing
+// kernel or a failed initramfs build must not disarm a working kdump.
+static void kept_loaded(const struct kx_kdumpctl *ctx)
+{
+	if (crash_loaded(ctx) == 1)
+		say(ctx, "The kdump kernel already loaded is left as it was.");
+	say(ctx, "Starting kdump: [FAILED]");
+}
+
+// Stop, load what @bi names, and say how it went.
+static int swap_kernel(const struct kx_kdumpctl *ctx, struct bootinfo *bi, const char *test_id)
 {
 	if (cmd_stop(ctx) != KX_KDUMPCTL_OK)
 		return KX_KDUMPCTL_FAILED;
-	return cmd_start(ctx);
+	bool ok = load_kdump(ctx, bi, test_id);
+	say(ctx, ok ? "Starting kdump: [OK]" : "Starting kdump: [FAILED]");
+	return ok ? KX_KDUMPCTL_OK : KX_KDUMPCTL_FAILED;
+}
+
+static int cmd_restart(const struct kx_kdumpctl *ctx)
+{
+	struct kx_conf *conf = NULL;
+	struct kx_conf_settings s;
+	struct bootinfo bi = { .initrd = NULL };
+	int rc = KX_KDUMPCTL_FAILED;
+	if (feasible(ctx) && parse_config(ctx, &conf, &s) && setup_initrd(ctx, &bi) &&
+	    rebuild_step(ctx, &s, &bi))
+		rc = swap_kernel(ctx, &bi, NULL);
+	else
+		kept_loaded(ctx);
+	bootinfo_deinit(&bi);
+	kx_conf_destroy(conf);
+	return rc;
 }
 
 // @p test_id as for load_argv().
@@ -500,16 +529,14 @@ static int reload(const struct kx_kdumpctl *ctx, const char *test_id)
 {
 	if (crash_loaded(ctx) != 1)
 		say(ctx, "WARNING: Kdump was not running: [WARNING]");
-	if (!stop_kdump(ctx)) {
-		say(ctx, "Stopping kdump: [FAILED]");
-		return KX_KDUMPCTL_FAILED;
-	}
-	say(ctx, "Stopping kdump: [OK]");
 	struct bootinfo bi = { .initrd = NULL };
-	bool ok = setup_initrd(ctx, &bi) && load_kdump(ctx, &bi, test_id);
+	int rc = KX_KDUMPCTL_FAILED;
+	if (setup_initrd(ctx, &bi))
+		rc = swap_kernel(ctx, &bi, test_id);
+	else
+		kept_loaded(ctx);
 	bootinfo_deinit(&bi);
-	say(ctx, ok ? "Starting kdump: [OK]" : "Starting kdump: [FAILED]");
-	return ok ? KX_KDUMPCTL_OK : KX_KDUMPCTL_FAILED;
+	return rc;
 }
 
 static int cmd_reload(const struct kx_kdumpctl *ctx)

@@ -154,4 +154,31 @@ if command -v flock >/dev/null 2>&1; then
 else
 	tap_skip "waits for the lock" "no flock(1)"
 fi
+# restart and reload unload only once the new kernel is ready: a broken
+# kdump.conf or a missing kernel leaves the loaded one in place.
+echo 1 >"$X/sys/kernel/kexec_crash_loaded"
+cp "$X/etc/kdump.conf" "$T/kdump.conf.good"
+echo "final_action explode" >>"$X/etc/kdump.conf"
+tap_run "restart with a broken kdump.conf fails" 1 kd_x restart
+tap_match "restart: says what is wrong" "final_action" "$tap_err"
+tap_match "restart: keeps the loaded kernel" "left as it was" "$tap_err"
+tap_check "restart: ran no kexec" "" "$tap_out"
+cp "$T/kdump.conf.good" "$X/etc/kdump.conf"
+mv "$X/boot/vmlinuz-$XV" "$T/vmlinuz.saved"
+tap_run "reload without the kernel fails" 1 kd_x reload
+tap_match "reload: keeps the loaded kernel" "left as it was" "$tap_err"
+tap_check "reload: ran no kexec" "" "$tap_out"
+mv "$T/vmlinuz.saved" "$X/boot/vmlinuz-$XV"
+# kdump.conf is now newer than the initramfs, and this root cannot build
+# one (no /proc/mounts): a failed build keeps the loaded kernel too.
+tap_run "restart whose initramfs build fails" 1 kd_x restart
+tap_match "restart: the build failed" "mkdumprd: failed to make kdump initrd" "$tap_err"
+tap_match "restart: and the loaded kernel stays" "left as it was" "$tap_err"
+tap_check "restart: still ran no kexec" "" "$tap_out"
+sleep 1
+touch "$X/boot/initramfs-${XV}kdump.img"
+tap_run "restart with everything in place" 0 kd_x restart
+tap_match "restart: unloads, then loads" \
+	"^dry-run: kexec_file_load \(unload\).*
+dry-run: kexec_file_load" "$(printf '%s\n' "$tap_out" | grep '^dry-run: kexec_file_load')"
 tap_done
