@@ -25,7 +25,9 @@ struct kx_page_reader {
 	/** The mapped window [map_off, map_off + map_len); map NULL when none. */
 	uint8_t *map;
 	uint64_t map_off, map_len;
-	/** A window that failed to populate: its pages are read instead. */
+	/** Chunks of the window populated so far (bit i: chunk i). */
+	uint32_t populated;
+	/** A chunk that failed to populate: its pages are read instead. */
 	uint64_t bad_off, bad_len;
 	uint8_t *buf;
 };
@@ -72,14 +74,36 @@ bool kx_page_reader_maps(const struct kx_page_reader *r)
 	return r->use_mmap;
 }
 
+// Chunks a window is populated in: at -d 31 the pages kept are a few
+// percent of memory, so populating whole windows would fault in mostly
+// pages never read.
+enum { CHUNK = 256 * 1024 };
+_Static_assert(KX_PAGE_READER_WINDOW / CHUNK <= 32, "one bit per chunk in populated");
+
 // A page the disk cannot deliver would raise SIGBUS when touched through a
-// mapping. MADV_POPULATE_READ (Linux 5.14) faults the window in up front and
-// reports such a failure instead, so the window's pages are then read one by
-// one and an unreadable page is just counted. EINVAL: an older kernel, or a
-// mapping that is already complete (/proc/vmcore maps old memory eagerly).
-static bool populate(void *p, uint64_t len)
+// mapping. MADV_POPULATE_READ (Linux 5.14) faults a chunk in first and
+// reports such a failure instead: the chunk's pages are then read one by one
+// and an unreadable page is just counted. EINVAL: an older kernel, or a
+// mapping that is already complete (/proc/vmcore maps old memory eagerly):
+// nothing to populate then.
+static bool populate(struct kx_page_reader *r, uint64_t rel, uint64_t size)
 {
-	return madvise(p, len, KX_MADV_POPULATE_READ) == 0 || errno == EINVAL;
+	for (uint64_t c = rel / CHUNK; c <= (rel + size - 1) / CHUNK; c++) {
+		if (r->populated >> c & 1)
+			continue;
+		uint64_t start = c * CHUNK;
+		uint64_t len = r->map_len - start < CHUNK ? r->map_len - start : CHUNK;
+		if (madvise(r->map + start, len, KX_MADV_POPULATE_READ) == 0) {
+			r->populated |= 1u << c;
+		} else if (errno == EINVAL) {
+			r->populated = ~0u;
+		} else {
+			r->bad_off = r->map_off + start;
+			r->bad_len = len;
+			return false;
+		}
+	}
+	return true;
 }
 
 // Map the window holding [off, off + size), which lies within the file.
@@ -100,13 +124,8 @@ static bool map_window(struct kx_page_reader *r, uint64_t off, uint64_t size)
 		r->use_mmap = false;  // not mappable (a pipe, an old kernel): read instead
 		return false;
 	}
-	if (!populate(p, end - start)) {
-		munmap(p, end - start);
-		r->bad_off = start;
-		r->bad_len = end - start;
-		return false;
-	}
 	r->map = p;
+	r->populated = 0;
 	r->map_off = start;
 	r->map_len = end - start;
 	return true;
@@ -130,7 +149,8 @@ static const void *mapped_page(struct kx_page_reader *r, uint64_t pfn)
 		      ext.offset + vm->page_size <= r->map_off + r->map_len;
 	if (!inside && !map_window(r, ext.offset, vm->page_size))
 		return NULL;
-	return r->map + (ext.offset - r->map_off);
+	uint64_t rel = ext.offset - r->map_off;
+	return populate(r, rel, vm->page_size) ? r->map + rel : NULL;
 }
 
 struct kx_error *kx_page_reader_get(struct kx_page_reader *r, uint64_t pfn,
