@@ -4,9 +4,13 @@
 # (Debian 12, as root; idempotent), build, and run every test tier:
 #   1. make check with warnings as errors,
 #   2. make check again under AddressSanitizer + UndefinedBehaviorSanitizer,
-#   3. make distcheck (the release tarball builds and passes on its own).
+#   3. the unit tests of tier 1 under valgrind memcheck (tests/valgrind/run.sh),
+#   4. every libFuzzer harness for $KX_FUZZ_SECONDS (default 20) seconds
+#      (tests/fuzz/run.sh),
+#   5. make distcheck (the release tarball builds and passes on its own).
 # Ends with the line "N passed, N failed" counting test cases (TAP), where
-# each distcheck counts as one case.
+# each distcheck counts as one case, and each valgrind or fuzz run of one
+# program as one case.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 SRC=$PWD
@@ -16,7 +20,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libcmocka-dev liblzma-dev
 	python3-libkdumpfile makedumpfile crash time
 	qemu-system-x86 busybox-static e2fsprogs cpio
-	clang-19 lld-19 qemu-user-static"
+	clang-19 lld-19 qemu-user-static valgrind"
 
 install_packages() {
 	local missing=""
@@ -77,6 +81,24 @@ tier() {
 	return $rc
 }
 
+# tap_tier NAME LOG CMD...: run a script that prints TAP, add its ok and
+# not ok lines to the totals (a failing script without a not ok line counts
+# as one failure), and show what failed.
+tap_tier() {
+	local name=$1 log=$2 rc p f
+	shift 2
+	echo "=== $name ==="
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	[ $rc != 0 ] && [ "$f" = 0 ] && f=1
+	grep -E '^(not ok|#)' "$log" | head -60
+	echo "$name: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
 # Debian's vmcore-dmesg is an oracle for ours, but its package (kexec-tools)
 # would install a service that arms kexec at boot: take only the binary out
 # of the .deb, never install the package on a machine we build on.
@@ -103,6 +125,13 @@ B=$SRC/_build
 export KX_E2E_CACHE=$SRC/_build/e2e-cache
 tier "make check (-Werror)" "$B/check" --enable-werror
 tier "make check (ASan + UBSan)" "$B/sanitizers" --enable-werror --enable-sanitizers
+
+tap_tier "valgrind (unit tests)" "$B/check/valgrind.out" \
+	env KX_BUILDDIR="$B/check" "$SRC/tests/valgrind/run.sh"
+# 11 harnesses one after the other (one core each): ~4 min at 20 s.
+tap_tier "fuzzing (${KX_FUZZ_SECONDS:-20} s per harness)" "$B/check/fuzz.out" \
+	env KX_BUILDDIR="$B/check" KX_FUZZ_SECONDS="${KX_FUZZ_SECONDS:-20}" \
+	"$SRC/tests/fuzz/run.sh"
 
 echo "=== make distcheck ==="
 if make -C "$B/check" -j"$JOBS" distcheck >"$B/check/distcheck.out" 2>&1; then

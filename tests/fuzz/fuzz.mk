@@ -4,7 +4,8 @@
 # FUZZ_WARN TEST_DATA. GNU make; runs in the build directory.
 O := tests/fuzz/obj
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS := -g -O1 $(SAN) -fsanitize=fuzzer-no-link $(FUZZ_WARN)
+FUZZ_CFLAGS := -g -O1 $(SAN) -fsanitize=fuzzer-no-link \
+	-fsanitize-coverage-ignorelist=$(SRCDIR)/tests/fuzz/coverage-ignore.txt $(FUZZ_WARN)
 INC := -I. -I$(SRCDIR)/common -I$(SRCDIR)/arch -I$(SRCDIR)/kexec -I$(SRCDIR)/kdumpctl \
 	-I$(SRCDIR)/vmcore-dmesg -I$(SRCDIR)/tests/fuzz $(FUZZ_CPPFLAGS) \
 	-DKX_FUZZ_TEST_DATA='"$(TEST_DATA)"'
@@ -27,7 +28,8 @@ endif
 
 all: $(BINS)
 
-$(O)/%.o: %.c
+# Changed flags (this file, the ignore list) rebuild everything.
+$(O)/%.o: %.c $(SRCDIR)/tests/fuzz/fuzz.mk $(SRCDIR)/tests/fuzz/coverage-ignore.txt
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZCC   $<")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(INC) -MMD -MP -c $< -o $@

@@ -40,7 +40,7 @@ static void load(const struct kx_arch *arch, const struct kx_root *root,
 	struct fuzz_plan fp;
 	if (fuzz_plan_init(&fp, arch))
 		return;
-	struct kx_mem_entry ram = { 0x100000, 0x40000000, KX_MEM_RAM };
+	struct kx_mem_entry ram = { 0x100000, 0x10000000, KX_MEM_RAM };
 	struct kx_mem_map map = { &ram, 1 };
 	struct kx_ranges none;
 	kx_ranges_init(&none);
