@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # seeds.sh SRCDIR BUILDDIR: (re)make the seed corpora of the harnesses in
 # BUILDDIR/tests/fuzz/seeds/<harness>/ from the test data and the
-# generators, plus the committed inputs in SRCDIR/tests/fuzz/seeds/<harness>/
+# generators, plus the committed inputs in SRCDIR/tests/fuzz/regressions/<harness>/
 # (small regression inputs of past findings). Nothing binary is committed
 # besides those: vmcores, dumps and images are generated here.
 set -eu
@@ -14,8 +14,8 @@ rm -rf "$D"
 for h in vmcoreinfo elf_core printk diskdump flattened iomem cmdline image purgatory \
 	kdump_conf sysconfig; do
 	mkdir -p "$D/$h"
-	if [ -d "$S/tests/fuzz/seeds/$h" ]; then
-		cp "$S/tests/fuzz/seeds/$h"/* "$D/$h/" 2>/dev/null || :
+	if [ -d "$S/tests/fuzz/regressions/$h" ]; then
+		cp "$S/tests/fuzz/regressions/$h"/* "$D/$h/" 2>/dev/null || :
 	fi
 done
 mkdir -p "$T"
