@@ -30,8 +30,9 @@ static inline void fuzz_drop(struct kx_error *err)
 }
 
 /**
- * A memfd holding @p size bytes of @p data, for APIs that read a file
- * descriptor (as the programs read /proc/vmcore or a dump file).
+ * A memfd holding @p size bytes of @p data, positioned at its start, for
+ * APIs that read a file descriptor (as the programs read /proc/vmcore, a
+ * dump file or a flattened stream on stdin).
  * @return the descriptor, or -1 when it cannot be made (the input is skipped).
  */
 static inline int fuzz_memfd(const uint8_t *data, size_t size)
@@ -47,6 +48,11 @@ static inline int fuzz_memfd(const uint8_t *data, size_t size)
 			return -1;
 		}
 		done += (size_t)n;
+	}
+	// Streams (the flattened format) read from the current offset.
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return -1;
 	}
 	return fd;
 }
