@@ -14,7 +14,7 @@ struct kx_error kx_enomem = {
 	.message = (char *)"out of memory",
 };
 
-static char *vformat(const char *fmt, va_list ap)
+KX_PRINTF(1, 0) static char *vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;
 	va_copy(ap2, ap);

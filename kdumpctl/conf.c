@@ -386,5 +386,13 @@ struct kx_error *kx_conf_validate(const struct kx_conf *conf, const struct kx_ro
 		 "in kdump.conf");
 	fill_settings(&c, &s);
 	*ret = s;
+	// The --mount fields were sliced into c, which dies here: keep them in
+	// the caller's struct (valgrind caught the dangling pointers).
+	if (c.kind == KX_CONF_TARGET_MOUNT) {
+		memcpy(ret->mount_dev, c.mount_dev, sizeof(ret->mount_dev));
+		memcpy(ret->mount_fs, c.mount_fs, sizeof(ret->mount_fs));
+		ret->target = ret->mount_dev;
+		ret->fstype = ret->mount_fs;
+	}
 	return NULL;
 }

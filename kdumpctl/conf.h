@@ -81,7 +81,10 @@ enum kx_conf_target {
 
 /**
  * The validated settings. Strings point into the struct kx_conf they came
- * from (or are static defaults): valid while it lives.
+ * from (or are static defaults): valid while it lives. The exception is a
+ * KX_CONF_TARGET_MOUNT target, sliced out of dracut_args: fstype and target
+ * then point into this struct's own mount_fs/mount_dev, so use the struct
+ * where kx_conf_validate() filled it (a copy's pointers lead back here).
  */
 struct kx_conf_settings {
 	enum kx_conf_target target_kind;
@@ -103,6 +106,8 @@ struct kx_conf_settings {
 	bool force_rebuild;
 	bool force_no_rebuild;
 	bool auto_reset_crashkernel; /**< false only for the literal "no" */
+	char mount_dev[256];        /**< MOUNT target: the device (field 1) */
+	char mount_fs[64];          /**< MOUNT target: the fstype (field 3) */
 };
 
 /**

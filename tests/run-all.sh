@@ -4,10 +4,14 @@
 # (Debian 12, as root; idempotent), build, and run every test tier:
 #   1. make check with warnings as errors,
 #   2. make check again under AddressSanitizer + UndefinedBehaviorSanitizer,
-#   3. make distcheck (the release tarball builds and passes on its own),
-#   4. the LoongArch cross-compile job (tests/cross/loongarch64.sh).
+#   3. the unit tests of tier 1 under valgrind memcheck (tests/valgrind/run.sh),
+#   4. every libFuzzer harness for $KX_FUZZ_SECONDS (default 20) seconds
+#      (tests/fuzz/run.sh),
+#   5. make distcheck (the release tarball builds and passes on its own),
+#   6. the LoongArch cross-compile job (tests/cross/loongarch64.sh).
 # Ends with the line "N passed, N failed" counting test cases (TAP), where
-# each distcheck counts as one case.
+# each distcheck counts as one case, and each valgrind or fuzz run of one
+# program as one case.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 SRC=$PWD
@@ -17,7 +21,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libdw-dev libcmocka-dev liblzma-dev
 	python3-libkdumpfile makedumpfile crash time
 	qemu-system-x86 busybox-static e2fsprogs cpio kmod man-db
-	clang-19 lld-19 qemu-user-static"
+	clang-19 lld-19 qemu-user-static valgrind"
 
 install_packages() {
 	local missing=""
@@ -78,16 +82,19 @@ tier() {
 	return $rc
 }
 
-# script_tier NAME SCRIPT: run a TAP script outside make check and add its
-# cases to the totals.
-script_tier() {
-	local name=$1 script=$2 out p f
+# tap_tier NAME LOG CMD...: run a script that prints TAP, add its ok and
+# not ok lines to the totals (a failing script without a not ok line counts
+# as one failure), and show what failed.
+tap_tier() {
+	local name=$1 log=$2 rc p f
+	shift 2
 	echo "=== $name ==="
-	out=$(KX_SRCDIR=$SRC sh "$SRC/$script" 2>&1)
-	printf '%s\n' "$out" | grep -E '^not ok|^# ' | head -40
-	p=$(printf '%s\n' "$out" | grep -c '^ok ')
-	f=$(printf '%s\n' "$out" | grep -c '^not ok ')
-	printf '%s\n' "$out" | grep -q '^1\.\.[0-9]' || f=$((f + 1))
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	[ $rc != 0 ] && [ "$f" = 0 ] && f=1
+	grep -E '^(not ok|#)' "$log" | head -60
 	echo "$name: $p passed, $f failed"
 	passed=$((passed + p))
 	failed=$((failed + f))
@@ -120,6 +127,13 @@ export KX_E2E_CACHE=$SRC/_build/e2e-cache
 tier "make check (-Werror)" "$B/check" --enable-werror
 tier "make check (ASan + UBSan)" "$B/sanitizers" --enable-werror --enable-sanitizers
 
+tap_tier "valgrind (unit tests)" "$B/check/valgrind.out" \
+	env KX_BUILDDIR="$B/check" "$SRC/tests/valgrind/run.sh"
+# 11 harnesses one after the other (one core each): ~4 min at 20 s.
+tap_tier "fuzzing (${KX_FUZZ_SECONDS:-20} s per harness)" "$B/check/fuzz.out" \
+	env KX_BUILDDIR="$B/check" KX_FUZZ_SECONDS="${KX_FUZZ_SECONDS:-20}" \
+	"$SRC/tests/fuzz/run.sh"
+
 # The tarball's own make check: does it build and pass from the dist?
 # The slow scripts (QEMU guests, the full kernel matrix) ran in the first
 # tier already; quick mode trims them (tests/lib/tap.sh).
@@ -132,7 +146,7 @@ else
 	failed=$((failed + 1))
 fi
 
-script_tier "LoongArch cross compile" tests/cross/loongarch64.sh
+tap_tier "LoongArch cross compile" "$B/cross.out" env KX_SRCDIR="$SRC" sh "$SRC/tests/cross/loongarch64.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -131,6 +131,10 @@ static void test_settings(void **state)
 	assert_int_equal(s.target_kind, KX_CONF_TARGET_MOUNT);
 	assert_string_equal(s.fstype, "ext4");
 	assert_string_equal(s.target, "/dev/vdb1");
+	// Sliced out of dracut_args into the settings themselves: they used to
+	// point into kx_conf_validate()'s stack frame (found by valgrind).
+	assert_ptr_equal(s.fstype, s.mount_fs);
+	assert_ptr_equal(s.target, s.mount_dev);
 	kx_conf_destroy(c);
 }
 
