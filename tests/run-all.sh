@@ -16,7 +16,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 PACKAGES="build-essential autoconf automake libtool pkg-config
 	zlib1g-dev liblzo2-dev libzstd-dev libelf-dev libdw-dev libcmocka-dev liblzma-dev
 	python3-libkdumpfile makedumpfile crash time
-	qemu-system-x86 busybox-static e2fsprogs cpio kmod man-db
+	qemu-system-x86 busybox-static e2fsprogs cpio kmod man-db debootstrap
 	clang-19 lld-19 qemu-user-static"
 
 install_packages() {

@@ -72,14 +72,20 @@ kx_check_guest() {
 kx_check_capture() {
 	_kc=$(kx_capture_log "$2")
 	tap_match "[$1] sysrq-c boots the capture kernel" 'Linux version' "$_kc"
+	kx_check_saved "$1" "$_kc"
+}
+
+# kx_check_saved V CAPTURE-LOG-TEXT: kdumpctl's /init ran and saved the
+# dump to /var/crash, then final_action reboot.
+kx_check_saved() {
 	tap_match "[$1] the capture kernel runs kdumpctl's initramfs (/init)" \
-		'Run /init as init process' "$_kc"
+		'Run /init as init process' "$2"
 	for _km in 'saving to /kdumproot/var/crash/127\.0\.0\.1-' 'saving vmcore-dmesg\.txt complete' \
 			'saving vmcore complete'; do
-		tap_match "[$1] capture: kdump: $_km" "^kdump: $_km" "$_kc"
+		tap_match "[$1] capture: kdump: $_km" "^kdump: $_km" "$2"
 	done
-	tap_match "[$1] capture: final_action (reboot)" 'reboot: Restarting system' "$_kc"
-	printf '%s\n' "$_kc" | grep -E '^kdump: ' | sed "s/^/# [$1]   /"
+	tap_match "[$1] capture: final_action (reboot)" 'reboot: Restarting system' "$2"
+	printf '%s\n' "$2" | grep -E '^kdump: ' | sed "s/^/# [$1]   /"
 }
 
 # kx_check_files V DISK OUT: the saved files, read back from the disk.

@@ -37,6 +37,8 @@
 #   e2e_fetch_debian_root        a Debian 12 root made by debootstrap (systemd,
 #                                initramfs-tools, Debian's kernel installed with
 #                                its initrd), cached -> $E2E_DEBROOT
+#   e2e_unbuilt PROG...          the first of this build's programs not built
+#   e2e_fetch_all LOG            kernel, modules tree and Debian's tools; 2 = offline
 #   e2e_qemu_run ...             boot a guest under timeout with a serial log
 #                                (E2E_QEMU_REBOOT=1: a reboot boots again)
 #   e2e_print_log LOG [N]        the last N lines of a log, as TAP comments
@@ -601,4 +603,21 @@ e2e_make_root_disk() {
 		return 1
 	}
 	rm -f "$1.log"
+}
+
+# e2e_unbuilt PROG...: prints the first PROG (relative to $KX_BUILDDIR)
+# that is not an executable, nothing when all are built.
+e2e_unbuilt() {
+	for _e2e_p in "$@"; do
+		[ -x "$KX_BUILDDIR/$_e2e_p" ] || { echo "$_e2e_p"; return 0; }
+	done
+}
+
+# e2e_fetch_all LOG: e2e_fetch_kernel, e2e_fetch_modtree and
+# e2e_fetch_debian_tools, their messages into LOG. Returns 0, 2 when a
+# download failed (offline, nothing cached: a reason to skip), 1 otherwise.
+e2e_fetch_all() {
+	{ e2e_fetch_kernel && e2e_fetch_modtree && e2e_fetch_debian_tools; } >"$1" 2>&1 && return 0
+	grep -q 'apt-get download' "$1" && return 2
+	return 1
 }

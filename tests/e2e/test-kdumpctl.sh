@@ -67,13 +67,12 @@ missing=$(e2e_missing_tools)
 [ -z "$missing" ] || skip_all "host tools missing: $missing"
 command -v depmod >/dev/null 2>&1 || [ -x /sbin/depmod ] || [ -x /usr/sbin/depmod ] ||
 	skip_all "depmod is not installed (apt-get install kmod)"
-for p in kdumpctl/kdumpctl kexec/kexec makedumpfile/makedumpfile vmcore-dmesg/vmcore-dmesg; do
-	if [ ! -x "$B/$p" ]; then
-		tap_not_ok "$p is built"
-		tap_done
-		exit 1
-	fi
-done
+unbuilt=$(e2e_unbuilt kdumpctl/kdumpctl kexec/kexec makedumpfile/makedumpfile vmcore-dmesg/vmcore-dmesg)
+if [ -n "$unbuilt" ]; then
+	tap_not_ok "$unbuilt is built"
+	tap_done
+	exit 1
+fi
 
 work=$B/e2e-kdumpctl
 rm -rf "$work"
@@ -81,15 +80,16 @@ mkdir -p "$work" || exit 1
 uuid=6b1d7a52-0c8e-4f3a-9d2e-5a7c3e1f4b60
 
 t=$(e2e_now)
-if ! { e2e_fetch_kernel && e2e_fetch_modtree && e2e_fetch_debian_tools; } >"$work/build.log" 2>&1; then
-	# Without the network (no cached .debs) there is nothing to boot.
-	if grep -q 'apt-get download' "$work/build.log"; then
-		skip_all "cannot download Debian's kernel: $(tail -n 3 "$work/build.log" | tr '\n' ' ')"
-	fi
+e2e_fetch_all "$work/build.log"
+case $? in
+0) ;;
+2) skip_all "cannot download Debian's kernel: $(tail -n 3 "$work/build.log" | tr '\n' ' ')" ;;
+*)
 	tap_not_ok "fetch Debian's kernel, modules and tools" "$(cat "$work/build.log")"
 	tap_done
 	exit 1
-fi
+	;;
+esac
 if ! { e2e_install_tree "$work/destdir" &&
 	e2e_build_kdumpctl_guest "$work/guest" "$work/destdir" "$uuid"; } >>"$work/build.log" 2>&1; then
 	tap_not_ok "build the guest: make install DESTDIR=..., kdump.conf, kernel, modules" \
