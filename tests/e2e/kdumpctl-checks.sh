@@ -115,6 +115,18 @@ kx_check_files() {
 	fi
 }
 
+# kx_mdf_dmesg_plain FILE: makedumpfile --dump-dmesg's FILE in vmcore-dmesg's
+# format. makedumpfile adds a caller column ("[      T1] ", current
+# upstream and ours; not Debian's 1.7.2) and indents the continuation lines
+# of a multi-line record to the width of the prefix; vmcore-dmesg (as
+# kexec-tools') prints neither.
+kx_mdf_dmesg_plain() {
+	awk 'match($0, /^\[ *[0-9]+\.[0-9]+\] (\[ *[TC][0-9]+\] )?/) {
+			w = RLENGTH; t = index($0, "] ") + 1
+			print substr($0, 1, t) substr($0, w + 1); next }
+		{ p = substr($0, 1, w); if (w && p ~ /^ *$/) $0 = substr($0, w + 1); print }' "$1"
+}
+
 # kx_check_vmcore V OUT: the dump, through other programs.
 kx_check_vmcore() {
 	_kv=$2/vmcore
@@ -153,12 +165,7 @@ kx_check_vmcore() {
 		"$E2E_DEBIAN_MAKEDUMPFILE" --dump-dmesg "$_kv" "$2/debian-dmesg.txt" >"$2/debian-dmesg.log" 2>&1
 		tap_match "[$1] Debian's makedumpfile --dump-dmesg reads our vmcore" \
 			'sysrq: Trigger a crash' "$(cat "$2/debian-dmesg.txt" 2>/dev/null)"
-		# makedumpfile indents the continuation lines of a multi-line record
-		# to the width of its "[    2.870731] " prefix; vmcore-dmesg (as
-		# kexec-tools') prints them as they are. Take that indentation out.
-		awk '/^\[/ { w = index($0, "] ") + 1; print; next }
-			{ p = substr($0, 1, w); if (w && p ~ /^ *$/) $0 = substr($0, w + 1); print }' \
-			"$2/debian-dmesg.txt" >"$2/debian-dmesg.unindented.txt"
+		kx_mdf_dmesg_plain "$2/debian-dmesg.txt" >"$2/debian-dmesg.unindented.txt"
 		if cmp -s "$2/debian-dmesg.unindented.txt" "$_kt"; then
 			tap_ok "[$1] vmcore-dmesg.txt equals Debian's makedumpfile --dump-dmesg (continuation lines unindented)"
 		else
@@ -167,6 +174,17 @@ kx_check_vmcore() {
 		fi
 	else
 		tap_skip "[$1] Debian's makedumpfile --dump-dmesg" "not in the cache"
+	fi
+	# Our makedumpfile reads the log out of the kdump-compressed dump too.
+	rm -f "$2/our-dmesg.txt"
+	"$KX_BUILDDIR/makedumpfile/makedumpfile" --dump-dmesg "$_kv" "$2/our-dmesg.txt" \
+		>"$2/our-dmesg.log" 2>&1
+	if kx_mdf_dmesg_plain "$2/our-dmesg.txt" 2>/dev/null | cmp -s - "$_kt"; then
+		tap_ok "[$1] our makedumpfile --dump-dmesg of the vmcore: vmcore-dmesg.txt's text"
+	else
+		tap_not_ok "[$1] our makedumpfile --dump-dmesg of the vmcore: vmcore-dmesg.txt's text" \
+			"$(cat "$2/our-dmesg.log")" \
+			"$(kx_mdf_dmesg_plain "$2/our-dmesg.txt" 2>&1 | diff - "$_kt" | head -n 20)"
 	fi
 	if [ -n "${dbg:-}" ] && command -v crash >/dev/null 2>&1; then
 		printf 'bt\nquit\n' | timeout 300 crash -s "$dbg" "$_kv" >"$2/crash-bt.txt" 2>&1
