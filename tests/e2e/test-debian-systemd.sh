@@ -98,6 +98,14 @@ build_root() {
 		echo kxguest >"$root/etc/hostname" &&
 		printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' >"$root/etc/fstab" &&
 		mkdir -p "$root/var/crash" || return 1
+	# A sanitizer build needs libasan/libubsan, which the Debian root lacks:
+	# the host's (also Debian 12) copies of whatever it is missing.
+	for prog in $(cd "$work/destdir" && find . -type f -perm -u+x -path '*bin/*'); do
+		for lib in $(ldd "$work/destdir/$prog" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'); do
+			[ -e "$root$lib" ] || [ -e "$root/usr$lib" ] ||
+				{ echo "adding the host's $lib"; cp -L "$lib" "$root/usr$lib"; } || return 1
+		done
+	done
 	unit=$(cd "$root" && find . -name kdump.service -path '*systemd/system/*' | head -n 1)
 	[ -n "$unit" ] || { echo "make install put no kdump.service"; return 1; }
 	echo "kdump.service installed at ${unit#.}"
