@@ -10,21 +10,23 @@
 #   boot 2: a normal boot again: report kdump.service, `kdumpctl status`
 #           and what /var/crash holds, then power off (which ends QEMU).
 # Results go to the serial console as "KX-MARK NAME=VALUE" lines, command
-# output between "KX-RUN NAME: CMD" and "KX-END NAME" (as guest-lib.sh).
+# output between "KX-RUN NAME: CMD" and "KX-END NAME" (as guest-lib.sh),
+# each after a newline: systemd's status lines share the console and may
+# have left one unfinished.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 con=/dev/ttyS0
 
 res() {
-	echo "KX-MARK $1=$2" >"$con"
+	printf '\nKX-MARK %s=%s\n' "$1" "$2" >"$con"
 }
 
 run() {
 	_n=$1
 	shift
-	echo "KX-RUN $_n: $*" >"$con"
+	printf '\nKX-RUN %s: %s\n' "$_n" "$*" >"$con"
 	"$@" >"$con" 2>&1
 	_rc=$?
-	echo "KX-END $_n" >"$con"
+	printf '\nKX-END %s\n' "$_n" >"$con"
 	res "$_n" "$_rc"
 }
 

@@ -6,7 +6,8 @@
 # on a virtio disk. This build is installed into it with `make install
 # DESTDIR=<root>`, /etc/kdump.conf and /etc/sysconfig/kdump as shipped (no
 # dump target: /var/crash on the root file system), and `systemctl enable
-# kdump` in the chroot. QEMU boots it with crashkernel=256M and without
+# kdump` in the chroot (no getty on the serial console: it carries the
+# test's results). QEMU boots it with crashkernel=256M and without
 # -no-reboot:
 #   boot 1: kdump.service (our unit, our kdumpctl) arms the crash kernel;
 #           kx-e2e.service (debian-guest.sh) reports `kdumpctl status` and
@@ -110,7 +111,9 @@ build_root() {
 	[ -n "$unit" ] || { echo "make install put no kdump.service"; return 1; }
 	echo "kdump.service installed at ${unit#.}"
 	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		systemctl enable kdump.service kx-e2e.service || return 1
+		systemctl enable kdump.service kx-e2e.service &&
+		chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			systemctl mask serial-getty@ttyS0.service || return 1
 	e2e_make_root_disk "$work/root.img" 2048 "$root"
 }
 if ! build_root >>"$work/build.log" 2>&1; then
