@@ -367,7 +367,9 @@ static struct kx_error *reassemble(const struct kx_mdf_opts *o, const struct kx_
 static struct kx_error *dump_dmesg(const struct kx_mdf_opts *o, const struct kx_log *log)
 {
 	struct kx_vmcore *vm;
-	KX_TRY(kx_vmcore_open(o->files[0], &vm));
+	// Upstream reads the log out of kdump-compressed dumps too (what
+	// kdumpctl saves), not only out of ELF vmcores.
+	KX_TRY(kx_vmcore_open_any(o->files[0], o->work_dir, &vm));
 	bool cleared = false;
 	struct kx_error *err = kx_mdf_dump_dmesg(vm, o->files[1], o->force,
 						 o->partial_dmesg, &cleared);

@@ -8,7 +8,7 @@
 # written here and, where Debian's makedumpfile knows the layout, with its
 # output; -b (range-checked, the dump identical for every order); --work-dir
 # (must be a writable directory); --non-mmap (the dump identical to the
-# mapped one).
+# mapped one). --dump-dmesg reads kdump-compressed and flattened dumps too.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
 . "${KX_SRCDIR:-.}/tests/lib/printk_core.sh"
 
@@ -64,6 +64,16 @@ check_dmesg "lockless, whole log" lockless-clear "$OUT/all-caller.want"
 check_dmesg "lockless, --partial-dmesg" lockless-clear "$OUT/since7-caller.want" --partial-dmesg
 tap_check "lockless, --partial-dmesg: no fallback message" "" \
 	"$(printf '%s\n' "$tap_out" | grep 'does not record')"
+
+# The log out of the dumps kdumpctl saves: kdump-compressed, and a
+# flattened stream (-F, what an ssh target receives), not only ELF vmcores.
+"$MDF" -l -d 1 "$OUT/lockless-clear.vmcore" "$OUT/lockless-kdump.vmcore" >/dev/null 2>&1
+tap_check "a kdump-compressed copy of the core" "KDUMP   " "$(head -c 8 "$OUT/lockless-kdump.vmcore")"
+check_dmesg "kdump-compressed input, whole log" lockless-kdump "$OUT/all-caller.want"
+check_dmesg "kdump-compressed input, --partial-dmesg" lockless-kdump "$OUT/since7-caller.want" \
+	--partial-dmesg
+"$MDF" -F -l -d 1 "$OUT/lockless-clear.vmcore" >"$OUT/lockless-flat.vmcore" 2>/dev/null
+check_dmesg "flattened input, whole log" lockless-flat "$OUT/all-caller.want"
 
 # Never cleared (clear_seq 0): everything.
 make_core lockless-never "printk = lockless"

@@ -9,7 +9,9 @@
 #      command line ("none" for empty, else the option letters: "c" = -c);
 #   2. the failure path: `kdumpctl start` with an invalid kdump.conf must
 #      fail and load nothing (kx_broken=0 skips it);
-#   3. `kdumpctl start`, `kdumpctl status`, then sysrq-c.
+#   3. kx_failure_action=ACTION adds `failure_action ACTION` to kdump.conf
+#      (the full-disk failure path of test-kdumpctl.sh);
+#   4. `kdumpctl start`, `kdumpctl status`, then sysrq-c.
 # The capture kernel never runs this script: kdumpctl's own initramfs
 # (its /init is kdumpctl) saves the dump and runs final_action.
 # Results go to the console as "KX-MARK NAME=VALUE" lines.
@@ -25,11 +27,12 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 hostname kxguest
 mkdir -p /var/lib/kdump /run/lock /var/crash
 
-kexec_args=none broken=1
+kexec_args=none broken=1 failure_action=
 for w in $(cat /proc/cmdline); do
 	case $w in
 	kx_kexec_args=*) kexec_args=${w#kx_kexec_args=} ;;
 	kx_broken=*) broken=${w#kx_broken=} ;;
+	kx_failure_action=*) failure_action=${w#kx_failure_action=} ;;
 	esac
 done
 [ "$kexec_args" = none ] && kexec_args= || kexec_args=-$kexec_args
@@ -44,6 +47,11 @@ if [ "$broken" = 1 ]; then
 	kx_loaded crash-loaded-broken
 	kx_st status-broken kdumpctl status
 	cp /tmp/kdump.conf.good /etc/kdump.conf
+fi
+
+if [ -n "$failure_action" ]; then
+	echo "failure_action $failure_action" >>/etc/kdump.conf
+	kx_res failure-action "$(grep '^failure_action' /etc/kdump.conf)"
 fi
 
 kx_timed kdumpctl-start kx_st start kdumpctl start

@@ -34,7 +34,13 @@
 #   e2e_make_dump_disk IMG MIB UUID  an ext4 image with /var/crash
 #   e2e_disk_dumpdirs IMG        the directories in its /var/crash
 #   e2e_disk_get IMG PATH OUT    copy one file out of an ext4 image (debugfs)
+#   e2e_fetch_debian_root        a Debian 12 root made by debootstrap (systemd,
+#                                initramfs-tools, Debian's kernel installed with
+#                                its initrd), cached -> $E2E_DEBROOT
+#   e2e_unbuilt PROG...          the first of this build's programs not built
+#   e2e_fetch_all LOG            kernel, modules tree and Debian's tools; 2 = offline
 #   e2e_qemu_run ...             boot a guest under timeout with a serial log
+#                                (E2E_QEMU_REBOOT=1: a reboot boots again)
 #   e2e_print_log LOG [N]        the last N lines of a log, as TAP comments
 
 : "${KX_BUILDDIR:=.}"
@@ -160,12 +166,13 @@ _e2e_mod_order() {
 	done
 }
 
-# _e2e_locked FN: runs FN holding the cache's fetch lock, so that tests run
-# in parallel by make -j never download or extract into the same directory
-# at once (fd 8; capture-vmcore.sh holds fd 9).
+# _e2e_locked FN [LOCK]: runs FN holding the cache's fetch lock (or
+# .lock-LOCK), so that tests run in parallel by make -j never download or
+# extract into the same directory at once (fd 8; capture-vmcore.sh holds
+# fd 9).
 _e2e_locked() {
 	mkdir -p "$E2E_CACHE" || return 1
-	exec 8>"$E2E_CACHE/.lock-fetch"
+	exec 8>"$E2E_CACHE/.lock-${2:-fetch}"
 	flock 8
 	"$1"
 	_e2e_rc=$?
@@ -494,7 +501,9 @@ e2e_disk_ls() {
 # e2e_qemu_run LOG TIMEOUT MEM_MIB CPUS KERNEL INITRD APPEND [DISK]:
 # boots an x86_64 guest under TCG (KVM cannot run Debian's kernel on these
 # hosts) with the serial console in LOG and QEMU's own messages in
-# LOG.qemu. -no-reboot makes a reboot or a panic (with panic=N) end QEMU.
+# LOG.qemu. -no-reboot makes a reboot or a panic (with panic=N) end QEMU;
+# with E2E_QEMU_REBOOT=1 a reboot boots KERNEL and INITRD again instead
+# (only a power-off or the timeout ends QEMU).
 # Returns QEMU's status, 124 when TIMEOUT seconds ran out.
 e2e_qemu_run() {
 	_e2e_qlog=$1 _e2e_to=$2 _e2e_mem=$3 _e2e_cpus=$4
@@ -505,9 +514,11 @@ e2e_qemu_run() {
 	else
 		set --
 	fi
+	_e2e_noreboot=-no-reboot
+	[ "${E2E_QEMU_REBOOT:-0}" != 1 ] || _e2e_noreboot=
 	timeout -k 10 "$_e2e_to" qemu-system-x86_64 -accel tcg -machine pc \
 		-m "$_e2e_mem" -smp "$_e2e_cpus" \
-		-nodefaults -display none -monitor none -no-reboot \
+		-nodefaults -display none -monitor none $_e2e_noreboot \
 		-serial "file:$_e2e_qlog" \
 		-kernel "$_e2e_kernel" -initrd "$_e2e_initrd" -append "$_e2e_append" \
 		"$@" </dev/null >"$_e2e_qlog.qemu" 2>&1
@@ -524,4 +535,89 @@ e2e_print_log() {
 # e2e_marker LOG NAME: the uptime printed with guest marker NAME ("" if none).
 e2e_marker() {
 	tr -d '\r' <"$1" | sed -n "s/^KX-E2E: $2 uptime=\([0-9.]*\).*/\1/p" | tail -n 1
+}
+
+# (Its own lock: debootstrap takes minutes, the other fetches need not wait.)
+e2e_fetch_debian_root() { _e2e_locked _e2e_fetch_debian_root_unlocked debian-root; }
+
+# What the Debian root holds beyond debootstrap's minbase: systemd as init,
+# udev (/dev/disk links), initramfs-tools and linux-base for the kernel
+# package, and the shared libraries of our programs.
+E2E_DEBROOT_PACKAGES="systemd,systemd-sysv,udev,kmod,linux-base,initramfs-tools,\
+e2fsprogs,procps,libelf1,libdw1,liblzma5,libzstd1,liblzo2-2,zlib1g,libbz2-1.0"
+
+# e2e_fetch_debian_root (after e2e_fetch_kernel; needs root and debootstrap):
+# a Debian 12 (bookworm) root made by `debootstrap --variant=minbase` from
+# $KX_E2E_MIRROR (default http://deb.debian.org/debian), with Debian's
+# linux-image-$E2E_KVER installed by dpkg in the chroot (its postinst runs
+# depmod and update-initramfs: /boot/initrd.img-$E2E_KVER boots a virtio
+# root). No service is started in the chroot (policy-rc.d) and nothing of
+# the host is mounted into it. Cached in $E2E_CACHE/debian-root/$E2E_KVER;
+# sets E2E_DEBROOT (the tree).
+_e2e_fetch_debian_root_unlocked() {
+	_e2e_rd=$E2E_CACHE/debian-root/$E2E_KVER
+	E2E_DEBROOT=$_e2e_rd/root
+	[ -f "$_e2e_rd/.complete" ] && return 0
+	_e2e_dbs=$(command -v debootstrap || ls /usr/sbin/debootstrap 2>/dev/null)
+	[ -n "$_e2e_dbs" ] || { e2e_log "debootstrap is not installed (apt-get install debootstrap)"; return 1; }
+	[ "$(id -u)" = 0 ] || { e2e_log "debootstrap needs root"; return 1; }
+	_e2e_kdeb=$(_e2e_download "$E2E_CACHE/debs" "linux-image-$E2E_KVER") || return 1
+	rm -rf "$_e2e_rd"
+	mkdir -p "$_e2e_rd" || return 1
+	e2e_log "debootstrap bookworm into $E2E_DEBROOT"
+	"$_e2e_dbs" --variant=minbase --include="$E2E_DEBROOT_PACKAGES" bookworm "$E2E_DEBROOT" \
+		"${KX_E2E_MIRROR:-http://deb.debian.org/debian}" >"$_e2e_rd/debootstrap.log" 2>&1 || {
+		tail -n 20 "$_e2e_rd/debootstrap.log" >&2
+		e2e_log "debootstrap failed (log: $_e2e_rd/debootstrap.log)"
+		return 1
+	}
+	printf '#!/bin/sh\nexit 101\n' >"$E2E_DEBROOT/usr/sbin/policy-rc.d" &&
+		chmod 755 "$E2E_DEBROOT/usr/sbin/policy-rc.d" &&
+		cp "$_e2e_kdeb" "$E2E_DEBROOT/tmp/linux-image.deb" || return 1
+	# MODULES=most (initramfs-tools' default) puts virtio_blk and ext4 in.
+	chroot "$E2E_DEBROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive dpkg -i /tmp/linux-image.deb \
+		>"$_e2e_rd/dpkg.log" 2>&1 || {
+		tail -n 20 "$_e2e_rd/dpkg.log" >&2
+		e2e_log "dpkg -i $(basename "$_e2e_kdeb") in the chroot failed"
+		return 1
+	}
+	[ -f "$E2E_DEBROOT/boot/initrd.img-$E2E_KVER" ] || {
+		e2e_log "the kernel's postinst made no /boot/initrd.img-$E2E_KVER"
+		return 1
+	}
+	rm -f "$E2E_DEBROOT/tmp/linux-image.deb" "$E2E_DEBROOT/usr/sbin/policy-rc.d"
+	rm -rf "$E2E_DEBROOT"/var/cache/apt/archives/*.deb "$E2E_DEBROOT"/var/lib/apt/lists/*_Packages
+	: >"$_e2e_rd/.complete"
+}
+
+# e2e_make_root_disk IMG MIB TREE: an ext4 image holding TREE (owners and
+# modes kept: run as root), the root file system of a guest.
+e2e_make_root_disk() {
+	rm -f "$1"
+	truncate -s "${2}M" "$1" &&
+		mkfs.ext4 -F -q -L kxroot -d "$3" -E lazy_itable_init=1,lazy_journal_init=1 "$1" \
+			>"$1.log" 2>&1 || {
+		cat "$1.log" >&2
+		e2e_log "mkfs.ext4 -d $3 $1 failed"
+		return 1
+	}
+	rm -f "$1.log"
+}
+
+# e2e_unbuilt PROG...: prints the first PROG (relative to $KX_BUILDDIR)
+# that is not an executable, nothing when all are built.
+e2e_unbuilt() {
+	for _e2e_p in "$@"; do
+		[ -x "$KX_BUILDDIR/$_e2e_p" ] || { echo "$_e2e_p"; return 0; }
+	done
+}
+
+# e2e_fetch_all LOG: e2e_fetch_kernel, e2e_fetch_modtree and
+# e2e_fetch_debian_tools, their messages into LOG. Returns 0, 2 when a
+# download failed (offline, nothing cached: a reason to skip), 1 otherwise.
+e2e_fetch_all() {
+	{ e2e_fetch_kernel && e2e_fetch_modtree && e2e_fetch_debian_tools; } >"$1" 2>&1 && return 0
+	grep -q 'apt-get download' "$1" && return 2
+	return 1
 }

@@ -21,12 +21,23 @@
 # makedumpfile --dump-dmesg, the sysrq lines at the end of vmcore-dmesg.txt,
 # and crash's `bt` with the debug vmlinux when it is in the cache (or
 # KX_E2E_FETCH_DBG=1 fetches it, about 1 GB of download).
-# One guest per KEXEC_ARGS variant, one at a time:
-#   KX_E2E_KDUMPCTL_VARIANTS  default "none c": KEXEC_ARGS="" (our default,
-#                             kexec_file_load first) and "-c" (kexec_load
-#                             with our purgatory); "s" is -s
+# One guest per KEXEC_ARGS variant (1 GiB, 1 vCPU), one at a time:
+#   KX_E2E_KDUMPCTL_VARIANTS  default "none c s": KEXEC_ARGS="" (our default,
+#                             kexec_file_load first), "-c" (kexec_load
+#                             with our purgatory) and "-s" (kexec_file_load)
+#   KX_E2E_KDUMPCTL_BIG       the variant also run in a 4 GiB guest with 2
+#                             vCPUs (default "none"; "" skips it): the dump
+#                             must hold two NT_PRSTATUS notes (read from the
+#                             file by kdump-notes.py, and by libkdumpfile),
+#                             and crash's `bt -a` shows both CPUs
+#   KX_E2E_KDUMPCTL_FULL      1 (default) also runs the failure path: a
+#                             40 MiB dump disk cannot hold the vmcore, so
+#                             the capture leaves vmcore-incomplete and runs
+#                             failure_action poweroff (not final_action
+#                             reboot); 0 skips it
 #   KX_E2E_KDUMPCTL_TIMEOUT   seconds per guest (default 300)
-# Serial logs stay in $KX_BUILDDIR/e2e-kdumpctl/ (serial-<variant>.log).
+# Serial logs stay in $KX_BUILDDIR/e2e-kdumpctl/ (serial-<run>.log) and the
+# last 200 lines of a failing run's are printed.
 # Nothing here runs kexec on the host.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
 B=${KX_BUILDDIR:-.}
@@ -36,12 +47,14 @@ case $S in /*) ;; *) S=$(pwd)/$S ;; esac
 export KX_BUILDDIR=$B KX_SRCDIR=$S
 E2E=$S/tests/e2e
 PY=/usr/bin/python3
-variants=${KX_E2E_KDUMPCTL_VARIANTS:-"none c"}
+variants=${KX_E2E_KDUMPCTL_VARIANTS-"none c s"}
+big=${KX_E2E_KDUMPCTL_BIG-none}
+full=${KX_E2E_KDUMPCTL_FULL:-1}
 timeout_s=${KX_E2E_KDUMPCTL_TIMEOUT:-300}
 mem=1024
 . "$E2E/lib.sh"
 
-tap_skip_if_quick "kdumpctl in a QEMU guest"
+tap_skip_guests "kdumpctl in a QEMU guest"
 
 skip_all() {
 	tap_skip "kdumpctl in a QEMU guest" "$1"
@@ -54,13 +67,12 @@ missing=$(e2e_missing_tools)
 [ -z "$missing" ] || skip_all "host tools missing: $missing"
 command -v depmod >/dev/null 2>&1 || [ -x /sbin/depmod ] || [ -x /usr/sbin/depmod ] ||
 	skip_all "depmod is not installed (apt-get install kmod)"
-for p in kdumpctl/kdumpctl kexec/kexec makedumpfile/makedumpfile vmcore-dmesg/vmcore-dmesg; do
-	if [ ! -x "$B/$p" ]; then
-		tap_not_ok "$p is built"
-		tap_done
-		exit 1
-	fi
-done
+unbuilt=$(e2e_unbuilt kdumpctl/kdumpctl kexec/kexec makedumpfile/makedumpfile vmcore-dmesg/vmcore-dmesg)
+if [ -n "$unbuilt" ]; then
+	tap_not_ok "$unbuilt is built"
+	tap_done
+	exit 1
+fi
 
 work=$B/e2e-kdumpctl
 rm -rf "$work"
@@ -68,15 +80,16 @@ mkdir -p "$work" || exit 1
 uuid=6b1d7a52-0c8e-4f3a-9d2e-5a7c3e1f4b60
 
 t=$(e2e_now)
-if ! { e2e_fetch_kernel && e2e_fetch_modtree && e2e_fetch_debian_tools; } >"$work/build.log" 2>&1; then
-	# Without the network (no cached .debs) there is nothing to boot.
-	if grep -q 'apt-get download' "$work/build.log"; then
-		skip_all "cannot download Debian's kernel: $(tail -n 3 "$work/build.log" | tr '\n' ' ')"
-	fi
+e2e_fetch_all "$work/build.log"
+case $? in
+0) ;;
+2) skip_all "cannot download Debian's kernel: $(tail -n 3 "$work/build.log" | tr '\n' ' ')" ;;
+*)
 	tap_not_ok "fetch Debian's kernel, modules and tools" "$(cat "$work/build.log")"
 	tap_done
 	exit 1
-fi
+	;;
+esac
 if ! { e2e_install_tree "$work/destdir" &&
 	e2e_build_kdumpctl_guest "$work/guest" "$work/destdir" "$uuid"; } >>"$work/build.log" 2>&1; then
 	tap_not_ok "build the guest: make install DESTDIR=..., kdump.conf, kernel, modules" \
@@ -92,22 +105,118 @@ fi
 
 . "$E2E/kdumpctl-checks.sh"
 
-for v in $variants; do
-	log=$work/serial-$v.log
-	disk=$work/disk-$v.img
+# kx_notes_checks NAME OUT CPUS: the per-CPU crash notes of OUT/vmcore.
+kx_notes_checks() {
+	[ -f "$2/vmcore" ] || return 0
+	"$PY" "$E2E/kdump-notes.py" "$2/vmcore" >"$2/notes.txt" 2>&1
+	tap_check "[$1] disk_dump_header nr_cpus is $3" "$3" "$(sed -n 's/^nr_cpus //p' "$2/notes.txt")"
+	tap_check "[$1] $3 NT_PRSTATUS notes in the dump (one per CPU)" "$3" \
+		"$(sed -n 's/^prstatus //p' "$2/notes.txt")"
+	if grep -q '^libkdumpfile' "$2/notes.txt"; then
+		tap_check "[$1] libkdumpfile: cpu.number is $3" "$3" \
+			"$(sed -n 's/^libkdumpfile.cpu.number //p' "$2/notes.txt")"
+	else
+		tap_skip "[$1] libkdumpfile: cpu.number" "python3-libkdumpfile is not installed"
+	fi
+	if [ -n "${dbg:-}" ] && command -v crash >/dev/null 2>&1; then
+		printf 'bt -a\nquit\n' | timeout 300 crash -s "$dbg" "$2/vmcore" >"$2/crash-bt-a.txt" 2>&1
+		_nc=0
+		while [ "$_nc" -lt "$3" ]; do
+			tap_match "[$1] crash bt -a: a backtrace of CPU $_nc" "CPU: $_nc " "$(cat "$2/crash-bt-a.txt")"
+			_nc=$((_nc + 1))
+		done
+	else
+		tap_skip "[$1] crash bt -a" "no debug vmlinux in the cache (KX_E2E_FETCH_DBG=1 fetches it)"
+	fi
+}
+
+# kx_full_checks NAME LOG QEMU_STATUS DISK OUT: the capture on a full disk.
+kx_full_checks() {
+	case $3 in
+	0) tap_ok "[$1] QEMU ran the guest to the capture kernel's power-off" ;;
+	124) tap_not_ok "[$1] QEMU ran the guest to the capture kernel's power-off" "timed out" ;;
+	*) tap_not_ok "[$1] QEMU ran the guest to the capture kernel's power-off" "QEMU status $3" ;;
+	esac
+	tap_check "[$1] kdump.conf has failure_action poweroff" "failure_action poweroff" \
+		"$(kx_res "$2" failure-action)"
+	tap_check "[$1] kdumpctl start exits 0" 0 "$(kx_res "$2" start)"
+	tap_check "[$1] kdumpctl start: kexec_crash_loaded is 1" 1 "$(kx_res "$2" crash-loaded-start)"
+	_kc=$(kx_capture_log "$2")
+	tap_match "[$1] the capture kernel runs kdumpctl's initramfs (/init)" \
+		'Run /init as init process' "$_kc"
+	tap_match "[$1] capture: makedumpfile runs out of space" 'No space left on device' "$_kc"
+	tap_match "[$1] capture: kdump: saving vmcore failed, exitcode:N" \
+		'^kdump: saving vmcore failed, exitcode:[1-9]' "$_kc"
+	tap_match "[$1] capture: kdump: Executing failure action poweroff" \
+		'^kdump: Executing failure action poweroff$' "$_kc"
+	tap_match "[$1] capture: the guest powers off (failure_action)" 'reboot: Power down' "$_kc"
+	if printf '%s\n' "$_kc" | grep -q 'reboot: Restarting system'; then
+		tap_not_ok "[$1] capture: final_action reboot does not run" \
+			"$(printf '%s\n' "$_kc" | grep 'reboot: Restarting system')"
+	else
+		tap_ok "[$1] capture: final_action reboot does not run"
+	fi
+	printf '%s\n' "$_kc" | grep -E '^kdump: ' | sed "s/^/# [$1]   /"
+	mkdir -p "$5"
+	_kd=$(e2e_disk_dumpdirs "$4")
+	tap_match "[$1] one dump directory /var/crash/127.0.0.1-<date>" \
+		'^127\.0\.0\.1-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}$' "$_kd"
+	debugfs -R "ls -l /var/crash/$_kd" "$4" 2>/dev/null >"$5/ls.txt"
+	sed "s/^/# [$1]   /" "$5/ls.txt"
+	if e2e_disk_get "$4" "/var/crash/$_kd/vmcore-incomplete" "$5/vmcore-incomplete" 2>"$5/err"; then
+		tap_ok "[$1] vmcore-incomplete left on the disk ($(wc -c <"$5/vmcore-incomplete") bytes)"
+	else
+		tap_not_ok "[$1] vmcore-incomplete left on the disk" "$(cat "$5/err")"
+	fi
+	if e2e_disk_get "$4" "/var/crash/$_kd/vmcore" "$5/vmcore" 2>/dev/null; then
+		tap_not_ok "[$1] no vmcore (the incomplete dump is not renamed)" "$(cat "$5/ls.txt")"
+	else
+		tap_ok "[$1] no vmcore (the incomplete dump is not renamed)"
+	fi
+	if e2e_disk_get "$4" "/var/crash/$_kd/vmcore-dmesg.txt" "$5/vmcore-dmesg.txt" 2>"$5/err"; then
+		tap_match "[$1] vmcore-dmesg.txt (saved before the vmcore) holds the crash" \
+			'sysrq: Trigger a crash' "$(cat "$5/vmcore-dmesg.txt")"
+	else
+		tap_not_ok "[$1] vmcore-dmesg.txt (saved before the vmcore)" "$(cat "$5/err")"
+	fi
+}
+
+# run_guest NAME MEM CPUS DISK_MIB APPEND CHECKS: one guest, its checks, its
+# serial log printed when one of them failed.
+run_guest() {
+	_rn=$1
+	log=$work/serial-$_rn.log
+	disk=$work/disk-$_rn.img
 	failed_boot=$tap_failed
-	e2e_make_dump_disk "$disk" 512 "$uuid" || exit 1
+	e2e_make_dump_disk "$disk" "$4" "$uuid" || exit 1
 	t=$(e2e_now)
-	e2e_qemu_run "$log" "$timeout_s" "$mem" 1 "$E2E_KDIR/vmlinuz" "$work/guest/initrd.img" \
-		"console=ttyS0 panic=1 crashkernel=256M kx_kexec_args=$v" "$disk"
+	e2e_qemu_run "$log" "$timeout_s" "$2" "$3" "$E2E_KDIR/vmlinuz" "$work/guest/initrd.img" \
+		"console=ttyS0 panic=1 crashkernel=256M $5" "$disk"
 	st=$?
-	echo "# [$v] QEMU ran $(e2e_secs "$t") s"
-	kx_check_cycle "$v" "$log" "$st" "$disk" "$work/out-$v"
+	echo "# [$_rn] QEMU ran $(e2e_secs "$t") s (${2} MiB, $3 vCPU)"
+	case $6 in
+	cycle)
+		kx_check_cycle "$_rn" "$log" "$st" "$disk" "$work/out-$_rn"
+		[ "$3" = 1 ] || kx_notes_checks "$_rn" "$work/out-$_rn" "$3"
+		;;
+	full) kx_full_checks "$_rn" "$log" "$st" "$disk" "$work/out-$_rn" ;;
+	esac
 	if [ "$tap_failed" != "$failed_boot" ]; then
-		echo "# [$v] serial log: $log"
+		echo "# [$_rn] serial log: $log"
 		e2e_print_log "$log" 200
 	else
-		rm -rf "$disk" "$work/out-$v"
+		rm -rf "$disk" "$work/out-$_rn"
 	fi
+}
+
+for v in $variants; do
+	run_guest "$v" "$mem" 1 512 "kx_kexec_args=$v" cycle
 done
+for v in $big; do
+	# 4 GiB: the dump disk must hold a -d 31 dump of it.
+	run_guest "$v-4G-2cpu" 4096 2 1024 "kx_kexec_args=$v kx_broken=0" cycle
+done
+if [ "$full" = 1 ]; then
+	run_guest full "$mem" 1 40 "kx_kexec_args=none kx_broken=0 kx_failure_action=poweroff" full
+fi
 tap_done

@@ -34,7 +34,7 @@ mem=1024
 crashkernel=256M
 . "$E2E/lib.sh"
 
-tap_skip_if_quick "kexec in a QEMU guest"
+tap_skip_guests "kexec in a QEMU guest"
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	tap_skip "kexec in a QEMU guest" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
 	tap_done

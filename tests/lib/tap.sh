@@ -88,3 +88,15 @@ tap_skip_if_quick() {
 	tap_done
 	exit 0
 }
+
+# tap_skip_guests WHAT: tap_skip_if_quick, and also skip when
+# KX_TEST_GUESTS=no (tests/run-all.sh's sanitizer tier: the QEMU guests
+# ran in the first tier, and ASan builds inside a guest add nothing the
+# host-side tests under ASan do not already check).
+tap_skip_guests() {
+	tap_skip_if_quick "$1"
+	[ "${KX_TEST_GUESTS:-yes}" = no ] || return 0
+	tap_skip "$1" "KX_TEST_GUESTS=no: the first tier booted the guests"
+	tap_done
+	exit 0
+}
