@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -175,4 +177,20 @@ struct kx_error *kx_io_slurp(int fd, size_t max_size, const char *path,
 fail:
 	free(buf);
 	return err;
+}
+
+struct kx_error *kx_io_mkdirs(char *path)
+{
+	for (char *p = strchr(path + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		int rc = mkdir(path, 0755);
+		int e = errno;
+		if (p)
+			*p = '/';
+		if (rc != 0 && e != EEXIST)
+			return kx_error_os(e, path, "cannot create %s", path);
+		if (!p)
+			return NULL;
+	}
 }

@@ -46,4 +46,11 @@ struct kx_error *kx_io_pwrite_full(int fd, const void *buf, size_t size,
 struct kx_error *kx_io_slurp(int fd, size_t max_size, const char *path,
 			     char **ret_buf, size_t *ret_size);
 
+/**
+ * mkdir -p: create @p path (absolute) and its missing parents, mode 0755
+ * like mkdir(1). @p path is modified while working and restored.
+ * @return NULL, or KX_ERROR_OS naming the directory that could not be made.
+ */
+struct kx_error *kx_io_mkdirs(char *path);
+
 #endif /* KX_IO_H */

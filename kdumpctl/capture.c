@@ -194,22 +194,6 @@ static struct kx_error *mount_target(struct kx_capture *cap, const char *fstype,
 	return err;
 }
 
-// mkdir -p of the full path @p path, mode 0755 like upstream's mkdir.
-static struct kx_error *mkdirs(char *path)
-{
-	for (char *p = strchr(path + 1, '/');; p = strchr(p + 1, '/')) {
-		if (p)
-			*p = '\0';
-		int rc = mkdir(path, 0755);
-		int e = errno;
-		if (p)
-			*p = '/';
-		if (rc != 0 && e != EEXIST)
-			return kx_error_os(e, path, "cannot create %s", path);
-		if (!p)
-			return NULL;
-	}
-}
 
 // A file of the dump directory, created afresh with mode 0600.
 static struct kx_error *create(const char *dir, const char *name, int *ret_fd)
@@ -376,7 +360,7 @@ static int dump_fs(struct kx_capture *cap, const struct kx_conf_settings *s, con
 	if (!err)
 		err = kx_root_path(cap->root, sys, &dir);
 	if (!err)
-		err = mkdirs(dir);
+		err = kx_io_mkdirs(dir);
 	if (!err)
 		err = kx_root_path(cap->root, "/proc/vmcore", &vmcore);
 	if (err) {

@@ -231,7 +231,7 @@ static struct kx_error *root_join(const struct kx_kdumpctl *ctx, const char *pat
 static bool run_kexec(const struct kx_kdumpctl *ctx, struct argv_buf *a)
 {
 	int status = -1;
-	struct kx_error *err = ctx->runner->run(ctx->runner, a->v, &status);
+	struct kx_error *err = ctx->runner->run(ctx->runner, a->v, NULL, &status);
 	if (err) {
 		say_error(ctx, err);
 		return false;
@@ -430,6 +430,93 @@ static bool rebuild_step(const struct kx_kdumpctl *ctx, const struct kx_conf_set
 	return rebuild_initrd(ctx, s, bi);
 }
 
+// kdump_target: a raw target keeps the last capture as the flattened stream
+// makedumpfile -F wrote at its start (see save_raw()).
+static bool raw_holds_dump(const struct kx_kdumpctl *ctx, const char *dev)
+{
+	static const char sig[16] = "makedumpfile";
+	char head[sizeof(sig)];
+	int fd;
+	struct kx_error *err = kx_root_open(ctx->root, dev, O_RDONLY | O_CLOEXEC, &fd);
+	if (err) {
+		say_error(ctx, err);
+		return false;
+	}
+	bool found = read(fd, head, sizeof(head)) == (ssize_t)sizeof(head) &&
+		     memcmp(head, sig, sizeof(sig)) == 0;
+	close(fd);
+	return found;
+}
+
+// The stream's first block, zeroed once the dump is saved, so the next
+// start does not save it again.
+static void clear_raw(const struct kx_kdumpctl *ctx, const char *dev)
+{
+	static const char zero[512];
+	int fd = -1;
+	struct kx_error *err = kx_root_open(ctx->root, dev, O_WRONLY | O_CLOEXEC, &fd);
+	if (!err)
+		err = kx_io_pwrite_full(fd, zero, sizeof(zero), 0, dev);
+	if (!err && fsync(fd) < 0)
+		err = kx_error_os(errno, dev, "clearing the saved dump");
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		say_error(ctx, err);
+}
+
+// <path>/<date>/vmcore under the root, its directory made (unless this is
+// a dry run): where save_raw() puts the dump.
+static struct kx_error *raw_dump_path(const struct kx_kdumpctl *ctx, const char *path,
+				      const char *stamp, char **ret)
+{
+	char *dir, *out;
+	KX_TRY(kx_root_path(ctx->root, path, &dir));
+	int n = asprintf(&out, "%s/%s/vmcore", dir, stamp);
+	free(dir);
+	if (n < 0)
+		return &kx_enomem;
+	*strrchr(out, '/') = '\0';
+	struct kx_error *err = kx_runner_is_dry(ctx->runner) ? NULL : kx_io_mkdirs(out);
+	out[strlen(out)] = '/';
+	if (err) {
+		free(out);
+		return err;
+	}
+	*ret = out;
+	return NULL;
+}
+
+// Upstream's save_raw: a dump the capture kernel streamed onto a raw
+// device is rebuilt with makedumpfile -R under <path>/<date>/vmcore.
+static void save_raw(const struct kx_kdumpctl *ctx, const struct kx_conf_settings *s)
+{
+	if (s->target_kind != KX_CONF_TARGET_RAW || !raw_holds_dump(ctx, s->target))
+		return;
+	char stamp[32], *dev = NULL, *out = NULL;
+	time_t now = time(NULL);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M", localtime(&now));
+	const char *mdf = ctx->programs && ctx->programs[1] ? ctx->programs[1] : "makedumpfile";
+	int status = -1;
+	struct kx_error *err = kx_root_path(ctx->root, s->target, &dev);
+	if (!err)
+		err = raw_dump_path(ctx, s->path, stamp, &out);
+	if (!err) {
+		char *const argv[] = { (char *)mdf, "-R", out, NULL };
+		err = ctx->runner->run(ctx->runner, argv, dev, &status);
+	}
+	if (err) {
+		say_error(ctx, err);
+	} else if (status != 0) {
+		say(ctx, "failed to save the dump on %s: makedumpfile -R exited %d", s->target, status);
+	} else if (!kx_runner_is_dry(ctx->runner)) {
+		say(ctx, "Dump saved to %s/%s/vmcore", s->path, stamp);
+		clear_raw(ctx, s->target);
+	}
+	free(out);
+	free(dev);
+}
+
 static enum step start_steps(const struct kx_kdumpctl *ctx)
 {
 	struct kx_conf *conf = NULL;
@@ -438,7 +525,8 @@ static enum step start_steps(const struct kx_kdumpctl *ctx)
 	enum step st = STEP_FAIL;
 	if (!feasible(ctx) || !parse_config(ctx, &conf, &s))
 		goto out;
-	// FIXME: save_raw (raw targets) and the ssh/nfs network wait.
+	save_raw(ctx, &s);
+	// FIXME: the ssh/nfs network wait.
 	if (crash_loaded(ctx) == 1) {
 		say(ctx, "WARNING: Kdump already running: [WARNING]");
 		st = STEP_DONE;

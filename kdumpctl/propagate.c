@@ -17,7 +17,7 @@
 static bool run(const struct kx_kdumpctl *ctx, char *const argv[])
 {
 	int status = -1;
-	struct kx_error *err = ctx->runner->run(ctx->runner, argv, &status);
+	struct kx_error *err = ctx->runner->run(ctx->runner, argv, NULL, &status);
 	if (err) {
 		say(ctx, "%s", err->message);
 		kx_error_destroy(err);

@@ -7,6 +7,7 @@
 #ifndef KX_KDUMPCTL_RUNNER_H
 #define KX_KDUMPCTL_RUNNER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -15,22 +16,30 @@
 struct kx_runner {
 	/**
 	 * Run @p argv (NULL-terminated; argv[0] is the program, looked up in
-	 * PATH when it has no '/'), wait for it, and give its exit status in
+	 * PATH when it has no '/') with standard input from the file @p in
+	 * (NULL: inherited), wait for it, and give its exit status in
 	 * @p ret_status (128 + N when killed by signal N).
 	 * @return an error only when the command could not be started.
 	 */
 	struct kx_error *(*run)(const struct kx_runner *runner, char *const argv[],
-				int *ret_status);
-	/** Where the printing runner writes; unused by the real one. */
+				const char *in, int *ret_status);
+	/** Where the printing runner writes; NULL for runners that run. */
 	FILE *out;
 };
+
+/** Whether @p runner only prints (kdumpctl --dry-run): change nothing then. */
+static inline bool kx_runner_is_dry(const struct kx_runner *runner)
+{
+	return runner->out != NULL;
+}
 
 /** The real runner: fork(2) and execvp(2); output is inherited. */
 void kx_runner_init_real(struct kx_runner *runner);
 
 /**
  * The dry-run runner: writes `dry-run: ARGV...` (each word shell-quoted when
- * needed) and a newline to @p out, and reports status 0.
+ * needed), ` < IN` when there is an input file, and a newline to @p out,
+ * and reports status 0.
  */
 void kx_runner_init_print(struct kx_runner *runner, FILE *out);
 

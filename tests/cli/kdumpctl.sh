@@ -181,4 +181,38 @@ tap_run "restart with everything in place" 0 kd_x restart
 tap_match "restart: unloads, then loads" \
 	"^dry-run: kexec_file_load \(unload\).*
 dry-run: kexec_file_load" "$(printf '%s\n' "$tap_out" | grep '^dry-run: kexec_file_load')"
+# save_raw: the capture kernel streamed its dump (-F) onto a raw target;
+# the next start rebuilds it under <path>/<date>/vmcore and clears the
+# stream's first block so it is saved once.
+fresh r x86_64-16g-kdump
+R="$T/r"
+"$B/tests/tools/mkbzimage" "$R/boot/vmlinuz-$XV" &&
+	"$B/tests/gen/mkvmcore" "${KX_SRCDIR:-.}/tests/gen/examples/x86_64-6.1.spec" "$T/v.vmcore" \
+		>/dev/null 2>&1 || { echo "Bail out! cannot make the raw test's inputs"; exit 1; }
+mkdir -p "$R/dev"
+"$B/makedumpfile/makedumpfile" -F -l -d 31 "$T/v.vmcore" >"$R/dev/sdb1" 2>/dev/null
+"$B/makedumpfile/makedumpfile" -l -d 31 "$T/v.vmcore" "$T/direct.dump" >/dev/null 2>&1
+echo "raw /dev/sdb1" >>"$R/etc/kdump.conf"
+sleep 1
+touch "$R/boot/initramfs-${XV}kdump.img"
+kd_r() {
+	KX_KEXEC="$K --dry-run --root=$R" KX_MAKEDUMPFILE="$B/makedumpfile/makedumpfile" \
+		"$KD" --root="$R" --arch=x86_64 "$@"
+}
+tap_run "start --dry-run on a raw target holding a dump" 0 env KX_MAKEDUMPFILE="$B/makedumpfile/makedumpfile" \
+	"$KD" --root="$R" --dry-run start
+tap_match "start --dry-run: prints the rebuild" \
+	"^dry-run: $B/makedumpfile/makedumpfile -R $R/var/crash/[0-9-]+:[0-9]+/vmcore < $R/dev/sdb1$" "$tap_out"
+tap_check "start --dry-run: leaves the dump in place" "" "$(find "$R/var/crash" -name '*:*')"
+tap_run "start saves the dump on the raw target" 0 kd_r start
+tap_match "start: says where" "^kdump: Dump saved to /var/crash/[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}/vmcore$" "$tap_err"
+saved=$(find "$R/var/crash" -name vmcore | head -1)
+tap_run "the saved dump is the one the capture wrote" 0 cmp "$saved" "$T/direct.dump"
+tap_check "the stream's first block is cleared" 512 \
+	"$(head -c 512 "$R/dev/sdb1" | tr -d '\000' | wc -c | awk '{print 512 - $1}')"
+echo 0 >"$R/sys/kernel/kexec_crash_loaded"
+rm -rf "$R/var/crash"
+mkdir -p "$R/var/crash"
+tap_run "the next start" 0 kd_r start
+tap_check "does not save it again" "" "$(find "$R/var/crash" -name vmcore)"
 tap_done

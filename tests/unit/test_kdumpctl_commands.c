@@ -22,14 +22,15 @@ struct recorder {
 	int status;
 };
 
-static struct kx_error *record(const struct kx_runner *r, char *const argv[], int *ret)
+static struct kx_error *record(const struct kx_runner *r, char *const argv[], const char *in,
+			       int *ret)
 {
 	struct recorder *rec = (struct recorder *)(uintptr_t)r;
 	size_t len = strlen(rec->log);
 	for (size_t i = 0; argv[i]; i++)
 		len += (size_t)snprintf(rec->log + len, sizeof(rec->log) - len, "%s%s",
 					i ? "|" : "", argv[i]);
-	snprintf(rec->log + len, sizeof(rec->log) - len, "\n");
+	snprintf(rec->log + len, sizeof(rec->log) - len, "%s%s\n", in ? "<" : "", in ? in : "");
 	*ret = rec->status;
 	return NULL;
 }
