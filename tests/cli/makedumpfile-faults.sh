@@ -73,6 +73,15 @@ done
 if [ -w /dev/full ]; then
 	tap_run "a full device fails the dump" 1 "$MDF" -f -d 31 "$tmp/v.vmcore" /dev/full
 	tap_match "naming the device and the error" "/dev/full: write: No space left on device" "$tap_err"
+	# -F cannot mark a stream incomplete: it stops without the terminator,
+	# and -R says at once that the stream is truncated.
+	tap_run "-F to a full device fails the dump" 1 sh -c '"$1" -F -l -d 31 "$2" >/dev/full' sh \
+		"$MDF" "$tmp/v.vmcore"
+	tap_match "-F: naming STDOUT and the error" "STDOUT: write: No space left on device" "$tap_err"
+	"$MDF" -F -l -d 31 "$tmp/v.vmcore" 2>/dev/null | head -c 3000000 >"$tmp/cut.flat"
+	tap_run "-R of the cut stream fails at once" 1 sh -c '"$1" -R "$2" <"$3"' sh "$MDF" \
+		"$tmp/cut.out" "$tmp/cut.flat"
+	tap_match "-R: saying it is truncated" "truncated flattened stream" "$tap_err"
 else
 	tap_skip "a full device" "no writable /dev/full"
 fi
