@@ -867,27 +867,21 @@ void kx_commands_usage(const struct kx_kdumpctl *ctx)
 int kx_commands_run(const struct kx_kdumpctl *ctx, int argc, char **argv)
 {
 	static const char *const later[] = { "reset-crashkernel", "setup-crypttab", NULL };
+	static const struct {
+		const char *name;
+		int (*fn)(const struct kx_kdumpctl *ctx);
+	} plain[] = {
+		{ "start", cmd_start },     { "stop", cmd_stop },       { "status", cmd_status },
+		{ "restart", cmd_restart }, { "reload", cmd_reload },   { "showmem", cmd_showmem },
+		{ "rebuild", cmd_rebuild }, { "estimate", cmd_estimate },
+		{ "propagate", cmd_propagate },
+	};
 	const char *cmd = argc > 0 ? argv[0] : "";
-	if (strcmp(cmd, "start") == 0)
-		return cmd_start(ctx);
-	if (strcmp(cmd, "stop") == 0)
-		return cmd_stop(ctx);
-	if (strcmp(cmd, "status") == 0)
-		return cmd_status(ctx);
-	if (strcmp(cmd, "restart") == 0)
-		return cmd_restart(ctx);
-	if (strcmp(cmd, "reload") == 0)
-		return cmd_reload(ctx);
-	if (strcmp(cmd, "showmem") == 0)
-		return cmd_showmem(ctx);
-	if (strcmp(cmd, "rebuild") == 0)
-		return cmd_rebuild(ctx);
-	if (strcmp(cmd, "estimate") == 0)
-		return cmd_estimate(ctx);
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(cmd, plain[i].name) == 0)
+			return plain[i].fn(ctx);
 	if (strcmp(cmd, "test") == 0)
 		return cmd_test(ctx, argc, argv);
-	if (strcmp(cmd, "propagate") == 0)
-		return cmd_propagate(ctx);
 	if (strcmp(cmd, "get-default-crashkernel") == 0)
 		return cmd_get_default_crashkernel(ctx, argc, argv);
 	for (size_t i = 0; later[i]; i++) {

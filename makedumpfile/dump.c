@@ -225,8 +225,7 @@ static struct kx_error *dump_init(struct dump *d)
 // INCOMPLETE.
 static struct kx_error *mark_incomplete(struct dump *d, struct kx_error *err)
 {
-	if (!(kx_error_is(err, KX_ERROR_NOSPACE) || kx_error_is(err, KX_ERROR_INTERRUPTED)) ||
-	    !d->w)
+	if (!kx_dump_error_is_incomplete(err) || !d->w)
 		return err;
 	d->res->incomplete = true;
 	struct kx_error *mark = kx_dump_writer_mark_incomplete(d->w);

@@ -110,6 +110,12 @@ enum { KX_DUMP_DEFAULT_WINDOW_PFNS = 8 << 20 };
 struct kx_error *kx_dump_kdump(struct kx_vmcore *vm, const struct kx_dump_request *req,
 			       struct kx_dump_result *ret);
 
+/** Whether @p err stops a dump that is then kept, marked incomplete (no room, a signal). */
+static inline bool kx_dump_error_is_incomplete(const struct kx_error *err)
+{
+	return kx_error_is(err, KX_ERROR_NOSPACE) || kx_error_is(err, KX_ERROR_INTERRUPTED);
+}
+
 /** KX_ERROR_INTERRUPTED once @p req->stop is set, else NULL. */
 struct kx_error *kx_dump_check_stop(const struct kx_dump_request *req);
 

@@ -395,8 +395,7 @@ static struct kx_error *write_dump(struct elf_dump *d)
 // header i + 1.)
 static struct kx_error *mark_incomplete(struct elf_dump *d, struct kx_error *err)
 {
-	if (!(kx_error_is(err, KX_ERROR_NOSPACE) || kx_error_is(err, KX_ERROR_INTERRUPTED)) ||
-	    !d->headers)
+	if (!kx_dump_error_is_incomplete(err) || !d->headers)
 		return err;
 	d->res->incomplete = true;
 	if (!kx_dump_sink_can_rewrite(&d->sink))
