@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -17,19 +18,24 @@
 #define KX_MADV_POPULATE_READ 22  // <linux/mman.h>; older C libraries lack it
 #endif
 
+// A window's chunks (see populate()) as bits: set in populated once
+// faulted in, in bad when the disk failed part of it.
+struct kx_page_window {
+	uint8_t *map;
+	uint64_t off, len;
+	atomic_uint_least32_t populated, bad;
+	/** The newest batch that uses the window. */
+	uint64_t last_seq;
+};
+
 struct kx_page_reader {
 	const struct kx_vmcore *vm;
 	bool use_mmap;
 	uint64_t host_page;
 	uint64_t file_size;
-	/** The mapped window [map_off, map_off + map_len); map NULL when none. */
-	uint8_t *map;
-	uint64_t map_off, map_len;
-	/** Chunks of the window populated so far (bit i: chunk i). */
-	uint32_t populated;
-	/** A chunk that failed to populate: its pages are read instead. */
-	uint64_t bad_off, bad_len;
-	uint8_t *buf;
+	/** The windows in mapping order, a ring: count of them from head. */
+	struct kx_page_window win[KX_PAGE_READER_MAX_WINDOWS];
+	unsigned int head, count;
 };
 
 struct kx_error *kx_page_reader_create(const struct kx_vmcore *vm, bool use_mmap,
@@ -38,11 +44,6 @@ struct kx_error *kx_page_reader_create(const struct kx_vmcore *vm, bool use_mmap
 	struct kx_page_reader *r = calloc(1, sizeof(*r));
 	if (!r)
 		return &kx_enomem;
-	r->buf = malloc(vm->page_size);
-	if (!r->buf) {
-		free(r);
-		return &kx_enomem;
-	}
 	long hp = sysconf(_SC_PAGESIZE);
 	r->vm = vm;
 	r->host_page = hp > 0 ? (uint64_t)hp : 4096;
@@ -53,61 +54,46 @@ struct kx_error *kx_page_reader_create(const struct kx_vmcore *vm, bool use_mmap
 	return NULL;
 }
 
-static void unmap(struct kx_page_reader *r)
+static struct kx_page_window *nth(struct kx_page_reader *r, unsigned int i)
 {
-	if (r->map)
-		munmap(r->map, r->map_len);
-	r->map = NULL;
+	return &r->win[(r->head + i) % KX_PAGE_READER_MAX_WINDOWS];
+}
+
+static void unmap_oldest(struct kx_page_reader *r)
+{
+	struct kx_page_window *w = nth(r, 0);
+	munmap(w->map, w->len);
+	w->map = NULL;
+	r->head = (r->head + 1) % KX_PAGE_READER_MAX_WINDOWS;
+	r->count--;
 }
 
 void kx_page_reader_destroy(struct kx_page_reader *r)
 {
 	if (!r)
 		return;
-	unmap(r);
-	free(r->buf);
+	while (r->count)
+		unmap_oldest(r);
 	free(r);
 }
 
-bool kx_page_reader_maps(const struct kx_page_reader *r)
+void kx_page_reader_release(struct kx_page_reader *r, uint64_t done_seq)
 {
-	return r->use_mmap;
+	// Windows are used in mapping order, so their last_seq only grows.
+	while (r->count > 1 && nth(r, 0)->last_seq <= done_seq)
+		unmap_oldest(r);
 }
 
 // Chunks a window is populated in: at -d 31 the pages kept are a few
 // percent of memory, so populating whole windows would fault in mostly
 // pages never read.
 enum { CHUNK = 256 * 1024 };
+_Static_assert(KX_PAGE_READER_MAX_WINDOWS >= 2, "the newest window stays while others go");
 _Static_assert(KX_PAGE_READER_WINDOW / CHUNK <= 32, "one bit per chunk in populated");
 
-// A page the disk cannot deliver would raise SIGBUS when touched through a
-// mapping. MADV_POPULATE_READ (Linux 5.14) faults a chunk in first and
-// reports such a failure instead: the chunk's pages are then read one by one
-// and an unreadable page is just counted. EINVAL: an older kernel, or a
-// mapping that is already complete (/proc/vmcore maps old memory eagerly):
-// nothing to populate then.
-static bool populate(struct kx_page_reader *r, uint64_t rel, uint64_t size)
-{
-	for (uint64_t c = rel / CHUNK; c <= (rel + size - 1) / CHUNK; c++) {
-		if (r->populated >> c & 1)
-			continue;
-		uint64_t start = c * CHUNK;
-		uint64_t len = r->map_len - start < CHUNK ? r->map_len - start : CHUNK;
-		if (madvise(r->map + start, len, KX_MADV_POPULATE_READ) == 0) {
-			r->populated |= 1u << c;
-		} else if (errno == EINVAL) {
-			r->populated = ~0u;
-		} else {
-			r->bad_off = r->map_off + start;
-			r->bad_len = len;
-			return false;
-		}
-	}
-	return true;
-}
-
-// Map the window holding [off, off + size), which lies within the file.
-// /proc/vmcore refuses mappings past its end, so the window stops there.
+// Map a window holding [off, off + size), which lies within the file, as
+// the newest. /proc/vmcore refuses mappings past its end, so the window
+// stops there. False when the file cannot be mapped.
 static bool map_window(struct kx_page_reader *r, uint64_t off, uint64_t size)
 {
 	uint64_t hp = r->host_page, start = off / KX_PAGE_READER_WINDOW * KX_PAGE_READER_WINDOW;
@@ -117,50 +103,97 @@ static bool map_window(struct kx_page_reader *r, uint64_t off, uint64_t size)
 	uint64_t file_end = (r->file_size + hp - 1) / hp * hp;
 	if (end > file_end)
 		end = file_end;
-	unmap(r);
 	void *p = mmap(NULL, end - start, PROT_READ, MAP_PRIVATE,
 		       kx_elf_core_fd(r->vm->core), (off_t)start);
 	if (p == MAP_FAILED) {
 		r->use_mmap = false;  // not mappable (a pipe, an old kernel): read instead
 		return false;
 	}
-	r->map = p;
-	r->populated = 0;
-	r->map_off = start;
-	r->map_len = end - start;
+	struct kx_page_window *w = nth(r, r->count++);
+	w->map = p;
+	w->off = start;
+	w->len = end - start;
+	atomic_init(&w->populated, 0);
+	atomic_init(&w->bad, 0);
 	return true;
 }
 
-// A pointer into the mapping when the whole page is file data of one PT_LOAD.
-static const void *mapped_page(struct kx_page_reader *r, uint64_t pfn)
+// The file offset of the page when the whole page is file data of one PT_LOAD.
+static bool page_offset(const struct kx_page_reader *r, uint64_t pfn, uint64_t *off)
 {
 	const struct kx_vmcore *vm = r->vm;
 	struct kx_elf_core_extent ext;
 	struct kx_error *err = kx_elf_core_paddr_extent(vm->core, pfn << vm->page_shift, &ext);
 	if (err) {
 		kx_error_destroy(err);
-		return NULL;
+		return false;
 	}
 	if (!ext.has_data || ext.size < vm->page_size || ext.offset + vm->page_size > r->file_size)
-		return NULL;
-	if (ext.offset - r->bad_off < r->bad_len)
-		return NULL;
-	bool inside = r->map && ext.offset >= r->map_off &&
-		      ext.offset + vm->page_size <= r->map_off + r->map_len;
-	if (!inside && !map_window(r, ext.offset, vm->page_size))
-		return NULL;
-	uint64_t rel = ext.offset - r->map_off;
-	return populate(r, rel, vm->page_size) ? r->map + rel : NULL;
+		return false;
+	*off = ext.offset;
+	return true;
 }
 
-struct kx_error *kx_page_reader_get(struct kx_page_reader *r, uint64_t pfn,
-				    const void **ret)
+bool kx_page_reader_locate(struct kx_page_reader *r, uint64_t pfn, uint64_t seq,
+			   struct kx_page_ref *ret)
 {
-	const void *p = r->use_mmap ? mapped_page(r, pfn) : NULL;
-	if (!p) {
-		KX_TRY(kx_vmcore_read_page(r->vm, pfn, r->buf));
-		p = r->buf;
+	uint64_t off, size = r->vm->page_size;
+	if (!r->use_mmap || !page_offset(r, pfn, &off)) {
+		*ret = (struct kx_page_ref){ 0 };
+		return true;
 	}
-	*ret = p;
+	struct kx_page_window *w = r->count ? nth(r, r->count - 1) : NULL;
+	if (!w || off < w->off || off + size > w->off + w->len) {
+		if (r->count == KX_PAGE_READER_MAX_WINDOWS)
+			return false;
+		if (!map_window(r, off, size)) {
+			*ret = (struct kx_page_ref){ 0 };
+			return true;
+		}
+		w = nth(r, r->count - 1);
+	}
+	w->last_seq = seq;
+	*ret = (struct kx_page_ref){ .win = w, .rel = (uint32_t)(off - w->off) };
+	return true;
+}
+
+// A page the disk cannot deliver would raise SIGBUS when touched through a
+// mapping. MADV_POPULATE_READ (Linux 5.14) faults a chunk in first and
+// reports such a failure instead: the chunk's pages are then read one by one
+// and an unreadable page is just counted. EINVAL: an older kernel, or a
+// mapping that is already complete (/proc/vmcore maps old memory eagerly):
+// nothing to populate then. Two threads may populate a chunk at once:
+// harmless, the second finds it done.
+static bool populate(struct kx_page_window *w, uint64_t rel, uint64_t size)
+{
+	for (uint64_t c = rel / CHUNK; c <= (rel + size - 1) / CHUNK; c++) {
+		uint32_t bit = UINT32_C(1) << c;
+		if (atomic_load_explicit(&w->populated, memory_order_acquire) & bit)
+			continue;
+		if (atomic_load_explicit(&w->bad, memory_order_relaxed) & bit)
+			return false;
+		uint64_t start = c * CHUNK;
+		uint64_t len = w->len - start < CHUNK ? w->len - start : CHUNK;
+		if (madvise(w->map + start, len, KX_MADV_POPULATE_READ) == 0)
+			atomic_fetch_or_explicit(&w->populated, bit, memory_order_release);
+		else if (errno == EINVAL)
+			atomic_store_explicit(&w->populated, UINT32_MAX, memory_order_release);
+		else {
+			atomic_fetch_or_explicit(&w->bad, bit, memory_order_relaxed);
+			return false;
+		}
+	}
+	return true;
+}
+
+struct kx_error *kx_page_reader_get(struct kx_page_reader *r, const struct kx_page_ref *ref,
+				    uint64_t pfn, void *buf, const void **ret)
+{
+	if (ref->win && populate(ref->win, ref->rel, r->vm->page_size)) {
+		*ret = ref->win->map + ref->rel;
+		return NULL;
+	}
+	KX_TRY(kx_vmcore_read_page(r->vm, pfn, buf));
+	*ret = buf;
 	return NULL;
 }

@@ -21,6 +21,7 @@ struct batch {
 	unsigned int n;       // pfns pushed
 	unsigned int n_done;  // pages processed: n, or fewer after an error
 	uint64_t *pfns;
+	struct kx_page_ref *refs;  // where each pfn is, located by the pusher
 	struct kx_pipeline_page *pages;
 	uint8_t *data;        // page_size bytes of room per page
 	struct kx_error *err;
@@ -28,8 +29,8 @@ struct batch {
 
 struct worker {
 	struct kx_pipeline *p;
-	struct kx_page_reader *reader;
 	struct kx_compressor *comp;
+	uint8_t *read_buf;   // a page that could not be mapped
 	uint8_t *erase_buf;  // a page with erased bytes: the vmcore's stays intact
 	pthread_t thread;
 	bool started;
@@ -41,6 +42,14 @@ struct kx_pipeline {
 	void *arg;
 	uint64_t page_size;
 	unsigned int batch_pages, nbatches, nworkers;
+	// workers[0] is the caller's own: it does all the work without
+	// threads, and with two or more it takes a batch whenever it would
+	// otherwise wait, so that N threads in all (the caller being one)
+	// keep N cores busy, not N + 1 threads time-sharing them.
+	bool caller_helps;
+	// Shared by all threads: windows are mapped and released by the
+	// caller's thread only, pages read from them by any.
+	struct kx_page_reader *reader;
 	struct batch *batches;
 	struct worker *workers;
 	// Batch sequence numbers: being filled, next for a worker, next to emit.
@@ -73,7 +82,8 @@ static struct kx_error *process_page(struct worker *w, struct batch *b, unsigned
 	struct kx_pipeline_page *pg = &b->pages[i];
 	*pg = (struct kx_pipeline_page){ .pfn = b->pfns[i] };
 	const void *src;
-	struct kx_error *err = kx_page_reader_get(w->reader, pg->pfn, &src);
+	struct kx_error *err = kx_page_reader_get(p->reader, &b->refs[i], pg->pfn,
+						  w->read_buf, &src);
 	if (kx_error_catch(&err, KX_ERROR_OS)) {
 		// /proc/vmcore can fail single pages (EIO on poisoned or
 		// unreachable memory): the writer decides, the dump goes on.
@@ -143,6 +153,22 @@ static void submit(struct kx_pipeline *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
+// With the lock held, while the oldest batch is not done: process the next
+// queued batch in the caller's thread, or wait for a worker.
+static void help_or_wait(struct kx_pipeline *p)
+{
+	if (!p->caller_helps || p->take == p->fill) {
+		pthread_cond_wait(&p->done_cv, &p->lock);
+		return;
+	}
+	struct batch *b = slot(p, p->take++);
+	b->state = BATCH_BUSY;
+	pthread_mutex_unlock(&p->lock);
+	process_batch(&p->workers[0], b);
+	pthread_mutex_lock(&p->lock);
+	b->state = BATCH_DONE;
+}
+
 // Emit the oldest submitted batch; when it is not done yet, wait for it if
 // @wait, else return with *emitted false.
 static struct kx_error *emit_oldest(struct kx_pipeline *p, bool wait, bool *emitted)
@@ -151,7 +177,7 @@ static struct kx_error *emit_oldest(struct kx_pipeline *p, bool wait, bool *emit
 	*emitted = false;
 	pthread_mutex_lock(&p->lock);
 	while (b->state != BATCH_DONE && wait)
-		pthread_cond_wait(&p->done_cv, &p->lock);
+		help_or_wait(p);
 	bool done = b->state == BATCH_DONE;
 	pthread_mutex_unlock(&p->lock);
 	if (!done)
@@ -165,6 +191,7 @@ static struct kx_error *emit_oldest(struct kx_pipeline *p, bool wait, bool *emit
 	}
 	b->state = BATCH_FREE;
 	b->n = b->n_done = 0;
+	kx_page_reader_release(p->reader, p->out);
 	p->out++;
 	*emitted = true;
 	return err;
@@ -186,14 +213,41 @@ static struct kx_error *stopped(struct kx_pipeline *p, struct kx_error *err)
 	return err;
 }
 
+// Wait until the slot to fill is free: the ring may be full.
+static struct kx_error *wait_slot(struct kx_pipeline *p)
+{
+	bool emitted;
+	while (p->fill - p->out >= p->nbatches)
+		KX_TRY(emit_oldest(p, true, &emitted));
+	return NULL;
+}
+
+// Locate @pfn for the batch being filled. When every window is in use,
+// the batches using them (this one too) must be done and emitted first.
+static struct kx_error *locate(struct kx_pipeline *p, uint64_t pfn, struct kx_page_ref *ref)
+{
+	bool emitted;
+	while (!kx_page_reader_locate(p->reader, pfn, p->fill, ref)) {
+		if (slot(p, p->fill)->n) {
+			submit(p);
+			KX_TRY(wait_slot(p));
+		}
+		if (p->out < p->fill)
+			KX_TRY(emit_oldest(p, true, &emitted));
+		else
+			kx_page_reader_release(p->reader, p->fill);
+	}
+	return NULL;
+}
+
 struct kx_error *kx_pipeline_push(struct kx_pipeline *p, uint64_t pfn)
 {
 	KX_CHECK(!p->failed, KX_ERROR_INVALID_ARG, "the page pipeline stopped after an error");
-	bool emitted;
-	// The ring is full: the slot to fill is still in flight.
-	while (p->fill - p->out >= p->nbatches)
-		KX_TRY(stopped(p, emit_oldest(p, true, &emitted)));
+	KX_TRY(stopped(p, wait_slot(p)));
+	struct kx_page_ref ref;
+	KX_TRY(stopped(p, locate(p, pfn, &ref)));
 	struct batch *b = slot(p, p->fill);
+	b->refs[b->n] = ref;
 	b->pfns[b->n++] = pfn;
 	if (b->n < p->batch_pages)
 		return NULL;
@@ -220,9 +274,10 @@ static struct kx_error *alloc_batches(struct kx_pipeline *p)
 	for (unsigned int i = 0; i < p->nbatches; i++) {
 		struct batch *b = &p->batches[i];
 		b->pfns = calloc(p->batch_pages, sizeof(*b->pfns));
+		b->refs = calloc(p->batch_pages, sizeof(*b->refs));
 		b->pages = calloc(p->batch_pages, sizeof(*b->pages));
 		b->data = malloc((size_t)p->batch_pages * p->page_size);
-		if (!b->pfns || !b->pages || !b->data)
+		if (!b->pfns || !b->refs || !b->pages || !b->data)
 			return &kx_enomem;
 	}
 	return NULL;
@@ -236,15 +291,16 @@ static struct kx_error *start_workers(struct kx_pipeline *p)
 	for (unsigned int i = 0; i < p->nworkers; i++) {
 		struct worker *w = &p->workers[i];
 		w->p = p;
-		KX_TRY(kx_page_reader_create(p->params.vm, p->params.use_mmap, &w->reader));
 		KX_TRY(kx_compressor_create(p->params.method, (uint32_t)p->page_size, &w->comp));
+		if (!(w->read_buf = malloc(p->page_size)))
+			return &kx_enomem;
 		if (p->params.erase && !(w->erase_buf = malloc(p->page_size)))
 			return &kx_enomem;
 	}
-	for (unsigned int i = 0; p->params.threads && i < p->nworkers; i++) {
+	for (unsigned int i = 1; i < p->nworkers; i++) {
 		int e = pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]);
 		if (e)
-			return kx_error_os(e, NULL, "starting compression thread %u", i + 1);
+			return kx_error_os(e, NULL, "starting compression thread %u", i);
 		p->workers[i].started = true;
 	}
 	return NULL;
@@ -266,14 +322,17 @@ struct kx_error *kx_pipeline_create(const struct kx_pipeline_params *params,
 	p->page_size = params->vm->page_size;
 	p->batch_pages = p->page_size < KX_PIPELINE_BATCH_BYTES
 				 ? (unsigned int)(KX_PIPELINE_BATCH_BYTES / p->page_size) : 1;
-	p->nworkers = params->threads ? params->threads : 1;
+	p->caller_helps = params->threads >= 2;
+	p->nworkers = 1 + params->threads - p->caller_helps;
 	// Two batches per worker keep it busy while the writer drains the
 	// oldest; with no threads one batch is all there is.
 	p->nbatches = params->threads ? 2 * params->threads + 2 : 1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work_cv, NULL);
 	pthread_cond_init(&p->done_cv, NULL);
-	struct kx_error *err = alloc_batches(p);
+	struct kx_error *err = kx_page_reader_create(params->vm, params->use_mmap, &p->reader);
+	if (!err)
+		err = alloc_batches(p);
 	if (!err)
 		err = start_workers(p);
 	if (err) {
@@ -296,19 +355,21 @@ void kx_pipeline_destroy(struct kx_pipeline *p)
 		struct worker *w = &p->workers[i];
 		if (w->started)
 			pthread_join(w->thread, NULL);
-		kx_page_reader_destroy(w->reader);
 		kx_compressor_destroy(w->comp);
+		free(w->read_buf);
 		free(w->erase_buf);
 	}
 	for (unsigned int i = 0; p->batches && i < p->nbatches; i++) {
 		kx_error_destroy(p->batches[i].err);
 		free(p->batches[i].pfns);
+		free(p->batches[i].refs);
 		free(p->batches[i].pages);
 		free(p->batches[i].data);
 	}
 	pthread_cond_destroy(&p->done_cv);
 	pthread_cond_destroy(&p->work_cv);
 	pthread_mutex_destroy(&p->lock);
+	kx_page_reader_destroy(p->reader);
 	free(p->workers);
 	free(p->batches);
 	free(p);

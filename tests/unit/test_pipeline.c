@@ -17,6 +17,7 @@
 #include "compress.h"
 #include "dump_writer.h"
 #include "elf_test_builder.h"
+#include "page_reader.h"
 #include "pipeline.h"
 #include "test_util.h"
 #include "vmcore.h"
@@ -109,11 +110,9 @@ static void expect_page(struct kx_vmcore *vm, struct kx_compressor *c, bool dete
 	assert_memory_equal(g->data + i * PS, data, size);
 }
 
-static void run_one(struct kx_vmcore *vm, enum kx_compress_method method, unsigned int threads,
-		    bool use_mmap, bool detect_zero)
+static void run_pfns(struct kx_vmcore *vm, enum kx_compress_method method, unsigned int threads,
+		     bool use_mmap, bool detect_zero, const uint64_t *pfns, size_t n)
 {
-	static uint64_t pfns[MAX_PAGES];
-	size_t n = all_pfns(pfns);
 	struct got *g = calloc(1, sizeof(*g));
 	assert_non_null(g);
 	g->data = malloc((size_t)MAX_PAGES * PS);
@@ -136,6 +135,32 @@ static void run_one(struct kx_vmcore *vm, enum kx_compress_method method, unsign
 	kx_compressor_destroy(c);
 	free(g->data);
 	free(g);
+}
+
+static void run_one(struct kx_vmcore *vm, enum kx_compress_method method, unsigned int threads,
+		    bool use_mmap, bool detect_zero)
+{
+	static uint64_t pfns[MAX_PAGES];
+	size_t n = all_pfns(pfns);
+	run_pfns(vm, method, threads, use_mmap, detect_zero, pfns, n);
+}
+
+// Pages taken alternately from either end of the 6 MiB range lie in two
+// windows, and each lies outside the newest one: every push maps a
+// window. The windows run out long before a batch is full, so batches go
+// off early and windows are unmapped as they come back; the pages still
+// come back in push order and intact.
+static void windows_run_out(void **state)
+{
+	static uint64_t pfns[MAX_PAGES];
+	size_t n = 0;
+	for (uint64_t i = 0; i < 3 * KX_PAGE_READER_MAX_WINDOWS; i++) {
+		pfns[n++] = 0x100 + i;
+		pfns[n++] = 0x6ff - i;
+	}
+	static const unsigned int threads[] = { 0, 1, 2, 5 };
+	for (size_t t = 0; t < KX_ARRAY_SIZE(threads); t++)
+		run_pfns(*state, KX_COMPRESS_LZO, threads[t], true, true, pfns, n);
 }
 
 static void same_pages_any_thread_count(void **state)
@@ -239,6 +264,7 @@ int main(void)
 		cmocka_unit_test(emit_error_stops_in_order),
 		cmocka_unit_test(read_error_comes_in_order),
 		cmocka_unit_test(too_many_threads),
+		cmocka_unit_test(windows_run_out),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
