@@ -45,9 +45,14 @@
  *  - page_size ← PAGESIZE=; 0 selects 16384. 4, 16 and 64 KiB are accepted.
  *  - pgd_vaddr ← SYMBOL(swapper_pg_dir), a DMW address; required.
  *  - max_physmem_bits ← NUMBER(MAX_PHYSMEM_BITS); 0 selects 48.
- *  - levels, va_bits ← no key; 0/0 selects 3 levels (CONFIG_16KB_3LEVEL,
- *    the 64-bit default: 47-bit VA with 16 KiB pages). A caller that knows
- *    the kernel's config passes either.
+ *  - levels ← no key: inferred (kx_vtop_ops::infer, see
+ *    loongarch64/layout_loongarch64.h) from where the kernel put its struct
+ *    pages: SYMBOL(vmemmap) and NUMBER(VMALLOC_START) (6.9+), or the
+ *    mem_map addresses in mem_section. 0 with va_bits 0 selects 3 levels
+ *    (CONFIG_16KB_3LEVEL, the 64-bit default: 47-bit VA with 16 KiB pages).
+ *  - va_bits ← no key; 0 = from levels. A caller that knows the kernel's
+ *    config may pass it instead (5.10-era vendor kernels: 48 bits, 3 levels
+ *    of 16 KiB pages, a two-page PGD).
  *  - invalid_tables ← no key; the addresses of invalid_{pte,pmd,pud}_table
  *    from a vmlinux if one is given, else 0.
  *  - phys_base, pgtable_l5, sme_mask, page_offset: must be 0.
@@ -116,6 +121,21 @@ struct kx_vtop_params {
 	 * PTE, which gives the same KX_ERROR_FAULT one or two reads later.
 	 */
 	uint64_t invalid_tables[3];
+};
+
+/**
+ * What a dump shows of the address-space layout its kernel chose, for
+ * architectures whose VMCOREINFO does not state it all (kx_vtop_ops::infer).
+ * Every address here is one the kernel maps through its page tables.
+ */
+struct kx_vtop_hints {
+	/** NUMBER(VMALLOC_START) (6.9+); 0 when absent. */
+	uint64_t vmalloc_start;
+	/** SYMBOL(vmemmap), the struct page of pfn 0 (6.9+); 0 when absent. */
+	uint64_t vmemmap;
+	/** Addresses of struct pages of present sections (from mem_section). */
+	const uint64_t *struct_pages;
+	size_t nr_struct_pages;
 };
 
 /** One step of a walk, reported to a struct kx_vtop_trace. */
@@ -201,6 +221,15 @@ struct kx_vtop_ops {
 	 */
 	enum kx_vtop_entry_kind (*decode)(const struct kx_vtop *vt, unsigned int level,
 					  uint64_t entry, uint64_t *next_ret);
+	/**
+	 * Optional; NULL when VMCOREINFO states the whole geometry. Settle what
+	 * it leaves open (loongarch64: the level count) from @p hints, which
+	 * hold at least one struct page address, and write it into @p p (a
+	 * caller's params, defaults not yet resolved).
+	 * @return NULL; KX_ERROR_CORRUPT when no layout of the arch maps the
+	 *         addresses; KX_ERROR_UNSUPPORTED for a page size it never uses.
+	 */
+	struct kx_error *(*infer)(struct kx_vtop_params *p, const struct kx_vtop_hints *hints);
 };
 
 /** The back ends, referenced from the arch descriptors. */

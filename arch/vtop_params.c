@@ -17,6 +17,14 @@ static uint64_t number_or_zero(const struct kx_vmcoreinfo *vi, const char *name)
 	return err ? 0 : v;
 }
 
+static uint64_t symbol_or_zero(const struct kx_vmcoreinfo *vi, const char *name)
+{
+	uint64_t v = 0;
+	struct kx_error *err = kx_vmcoreinfo_symbol(vi, name, &v);
+	kx_error_destroy(err);
+	return err ? 0 : v;
+}
+
 // x86_64 has exported its top-level table under three names over the years
 // (init_level4_pgt before 4.13); swapper_pg_dir is the generic one.
 static struct kx_error *pgd_symbol(const struct kx_vmcoreinfo *vi, uint64_t *ret)
@@ -60,6 +68,25 @@ struct kx_error *kx_vtop_params_from_vmcoreinfo(const struct kx_arch *arch,
 	KX_TRY(pgd_symbol(vi, &p.pgd_vaddr));
 	if (arch->kernel_map_base)
 		p.phys_base = kx_vtop_phys_base(arch, vi, core);
+	KX_TRY(kx_vtop_params_infer(arch, vi, NULL, 0, &p));
 	*ret = p;
+	return NULL;
+}
+
+struct kx_error *kx_vtop_params_infer(const struct kx_arch *arch, const struct kx_vmcoreinfo *vi,
+				      const uint64_t *struct_pages, size_t nr_struct_pages,
+				      struct kx_vtop_params *p)
+{
+	const struct kx_vtop_hints hints = {
+		.vmalloc_start = number_or_zero(vi, "VMALLOC_START"),
+		.vmemmap = symbol_or_zero(vi, "vmemmap"),
+		.struct_pages = struct_pages,
+		.nr_struct_pages = nr_struct_pages,
+	};
+	if (!arch->vtop || !arch->vtop->infer || (!hints.vmemmap && !nr_struct_pages))
+		return NULL;
+	struct kx_vtop_params q = *p;
+	KX_TRY(arch->vtop->infer(&q, &hints));
+	*p = q;
 	return NULL;
 }

@@ -157,6 +157,11 @@ void kx_input_diskdump_destroy(struct kx_input_diskdump *in)
 	free(in);
 }
 
+const char *kx_input_diskdump_path(const struct kx_input_diskdump *in)
+{
+	return in->path;
+}
+
 const struct kx_diskdump_reader *kx_input_diskdump_reader(const struct kx_input_diskdump *in)
 {
 	return in->reader;

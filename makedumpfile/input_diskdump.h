@@ -58,6 +58,9 @@ struct kx_error *kx_input_diskdump_open(const char *path, enum kx_input_kind kin
 /** Close @p in and its file. NULL is accepted. */
 void kx_input_diskdump_destroy(struct kx_input_diskdump *in);
 
+/** The path the dump was opened from, for messages; lives as long as @p in. */
+const char *kx_input_diskdump_path(const struct kx_input_diskdump *in);
+
 /** The validated reader, for the headers, notes and VMCOREINFO. */
 const struct kx_diskdump_reader *kx_input_diskdump_reader(const struct kx_input_diskdump *in);
 

@@ -98,18 +98,6 @@ static struct kx_error *parse_vmcoreinfo(struct kx_vmcore *vm)
 	return kx_error_prefix(err, "%s: VMCOREINFO", kx_elf_core_path(vm->core));
 }
 
-static struct kx_error *setup_vtop(struct kx_vmcore *vm)
-{
-	KX_CHECK(vm->vi, KX_ERROR_NOT_FOUND, "the vmcore has no VMCOREINFO note");
-	struct kx_vtop_params p;
-	KX_TRY(kx_vtop_params_from_vmcoreinfo(vm->arch, vm->vi, vm->core, &p));
-	// A dump's sub header carries phys_base; the ELF one is derived above.
-	if (vm->dd && vm->arch->kernel_map_base)
-		p.phys_base = vm->phys_base;
-	struct kx_phys_reader reader = { .read = phys_read, .arg = vm };
-	return kx_vtop_create(vm->arch, &p, &reader, &vm->vtop);
-}
-
 // utsname goes into the dump header, where crash checks the machine name.
 static void read_utsname(struct kx_vmcore *vm)
 {
@@ -127,6 +115,101 @@ static void read_utsname(struct kx_vmcore *vm)
 	kx_error_destroy(err);
 }
 
+static const char *vmcore_path(const struct kx_vmcore *vm)
+{
+	return vm->dd ? kx_input_diskdump_path(vm->dd) : kx_elf_core_path(vm->core);
+}
+
+// Translation as VMCOREINFO and @struct_pages (see kx_vtop_params_infer())
+// describe it.
+static struct kx_error *create_vtop(struct kx_vmcore *vm, const uint64_t *struct_pages,
+				    size_t nr_struct_pages, struct kx_vtop **ret)
+{
+	KX_CHECK(vm->vi, KX_ERROR_NOT_FOUND, "the vmcore has no VMCOREINFO note");
+	struct kx_vtop_params p;
+	KX_TRY(kx_vtop_params_from_vmcoreinfo(vm->arch, vm->vi, vm->core, &p));
+	// A dump's sub header carries phys_base; the ELF one is derived above.
+	if (vm->dd && vm->arch->kernel_map_base)
+		p.phys_base = vm->phys_base;
+	KX_TRY(kx_vtop_params_infer(vm->arch, vm->vi, struct_pages, nr_struct_pages, &p));
+	struct kx_phys_reader reader = { .read = phys_read, .arg = vm };
+	return kx_vtop_create(vm->arch, &p, &reader, ret);
+}
+
+// The lowest and the highest struct page mem_section gives: the first of
+// the first present section and the last of the last one.
+static size_t struct_page_bounds(const struct kx_mem_map *mm, uint64_t bounds[2])
+{
+	size_t n = 0;
+	uint64_t last = 0;
+	for (uint64_t nr = 0; nr < mm->nr_sections; nr++) {
+		if (!mm->section_map[nr])
+			continue;
+		if (!n)
+			bounds[n++] = mm->section_map[nr];
+		last = mm->section_map[nr] +
+		       ((UINT64_C(1) << mm->pfn_section_shift) - 1) * mm->page_struct_size;
+	}
+	if (n)
+		bounds[n++] = last;
+	return n;
+}
+
+// Where VMCOREINFO leaves the geometry open (LoongArch's level count before
+// 6.9 exported SYMBOL(vmemmap)), the struct pages mem_section points at
+// settle it: mem_section is read through the linear window, which needs no
+// tables. The first struct page must then translate, or every page
+// descriptor read would fail.
+static struct kx_error *settle_vtop(struct kx_vmcore *vm)
+{
+	if (!vm->arch->vtop->infer)
+		return NULL;
+	if (!vm->mem_map) {
+		struct kx_error *err = kx_mem_map_create(vm->vi, vm->arch, vm->vtop, vm->page_size,
+							 vm->max_mapnr, &vm->mem_map);
+		// Without mem_section there is nothing to settle; filtering
+		// reports what is missing.
+		if (err && !kx_error_is(err, KX_ERROR_NOMEM)) {
+			kx_error_destroy(err);
+			return NULL;
+		}
+		KX_TRY(err);
+	}
+	uint64_t bounds[2];
+	size_t n = struct_page_bounds(vm->mem_map, bounds);
+	if (!n)
+		return NULL;
+	struct kx_vtop *vt = NULL;
+	KX_TRY(kx_error_prefix(create_vtop(vm, bounds, n, &vt), "%s", vmcore_path(vm)));
+	uint64_t pa;
+	struct kx_error *err = kx_vtop_translate(vt, bounds[0], NULL, &pa, NULL);
+	if (err) {
+		err = kx_error_prefix(err, "%s: the struct page at %#" PRIx64 " is not mapped by the "
+				      "%u-level page tables its address implies", vmcore_path(vm),
+				      bounds[0], vt->levels);
+		kx_vtop_destroy(vt);
+		return err;
+	}
+	kx_vtop_destroy(vm->vtop);
+	vm->vtop = vt;
+	return NULL;
+}
+
+// utsname is read before the geometry is settled: it lies in the kernel
+// image, which needs no tables, so even a dump whose struct pages cannot be
+// reached still names its kernel (and its machine, for re-filtering).
+static struct kx_error *setup_vtop(struct kx_vmcore *vm)
+{
+	KX_TRY(create_vtop(vm, NULL, 0, &vm->vtop));
+	read_utsname(vm);
+	struct kx_error *err = settle_vtop(vm);
+	if (err) {
+		kx_vtop_destroy(vm->vtop);
+		vm->vtop = NULL;
+	}
+	return err;
+}
+
 static void set_page_shift(struct kx_vmcore *vm)
 {
 	while ((UINT64_C(1) << vm->page_shift) < vm->page_size)
@@ -136,11 +219,8 @@ static void set_page_shift(struct kx_vmcore *vm)
 // Translation and utsname, once the input's basics are known.
 static void vmcore_finish(struct kx_vmcore *vm)
 {
-	struct kx_error *err = setup_vtop(vm);
-	if (!err)
-		read_utsname(vm);
 	// Without translation only -d 0/1 work; enable_filtering says why.
-	kx_error_destroy(err);
+	kx_error_destroy(setup_vtop(vm));
 }
 
 static struct kx_error *vmcore_init(struct kx_vmcore *vm)
@@ -277,8 +357,9 @@ struct kx_error *kx_vmcore_enable_filtering(struct kx_vmcore *vm)
 	if (!vm->vtop)
 		KX_TRY(setup_vtop(vm));
 	KX_TRY(kx_page_layout_from_vmcoreinfo(vm->vi, &vm->layout));
-	KX_TRY(kx_mem_map_create(vm->vi, vm->arch, vm->vtop, vm->page_size, vm->max_mapnr,
-				 &vm->mem_map));
+	if (!vm->mem_map)
+		KX_TRY(kx_mem_map_create(vm->vi, vm->arch, vm->vtop, vm->page_size,
+					 vm->max_mapnr, &vm->mem_map));
 	vm->filtering = true;
 	return NULL;
 }

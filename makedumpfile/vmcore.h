@@ -62,7 +62,10 @@ struct kx_vmcore {
 	uint32_t nr_cpus;
 	/** Page tables of the dead kernel; NULL until translation is possible. */
 	struct kx_vtop *vtop;
-	/** Set by kx_vmcore_enable_filtering(). */
+	/**
+	 * Set by kx_vmcore_enable_filtering(), or at open on an architecture
+	 * whose page-table geometry is told from the struct pages' addresses.
+	 */
 	struct kx_mem_map *mem_map;
 	struct kx_page_layout layout;
 	bool filtering;

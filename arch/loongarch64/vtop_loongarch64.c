@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 
+#include "layout_loongarch64.h"
 #include "vtop.h"
 
 enum {
@@ -174,8 +175,21 @@ static enum kx_vtop_entry_kind la_decode(const struct kx_vtop *vt, unsigned int 
 	return KX_VTOP_TABLE;
 }
 
+// The level count VMCOREINFO does not give, from where the struct pages
+// are (layout_loongarch64.h); va_bits then follows from it.
+static struct kx_error *la_infer(struct kx_vtop_params *p, const struct kx_vtop_hints *hints)
+{
+	unsigned int shift = 0, levels = 0;
+	KX_TRY(la_page_shift(p->page_size ? p->page_size : 16384, &shift));
+	KX_TRY(kx_loongarch64_layout_levels(shift, hints, &levels));
+	p->levels = levels;
+	p->va_bits = 0;
+	return NULL;
+}
+
 const struct kx_vtop_ops kx_vtop_ops_loongarch64 = {
 	.init = la_init,
 	.direct = la_direct,
 	.decode = la_decode,
+	.infer = la_infer,
 };

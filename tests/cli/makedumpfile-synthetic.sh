@@ -4,7 +4,10 @@
 # (tests/gen/examples, x86_64 and loongarch64): the pages kept must be
 # exactly the generator's oracle at each dump level and compression; the
 # dump's block size is the kernel's page size; libkdumpfile must read every
-# kept page equal to the vmcore; crash (x86_64 build) must accept the
+# kept page equal to the vmcore; --dump-dmesg must find the log of the
+# descriptions that have one (in vmalloc space: a walk of the tables, with
+# the level count LoongArch dumps leave to be inferred); crash (x86_64
+# build) must accept the
 # x86_64 dumps; and where Debian's makedumpfile knows the kernel (x86_64
 # 4.19, 5.10, 6.1) our dump must be byte for byte the dump it writes.
 # Debian's makedumpfile is an x86_64 build and refuses loongarch64 vmcores
@@ -67,6 +70,13 @@ for spec in $specs; do
 	else
 		tap_skip "$name: crash --osrelease" "crash not installed (or not built for the arch)"
 	fi
+	last_log=$(sed -n 's/^log .*"\(.*\)"[[:space:]]*$/\1/p' "$spec" | tail -1)
+	if [ -n "$last_log" ]; then
+		rm -f "$tmp/dmesg.txt"
+		tap_run "$name: --dump-dmesg succeeds" 0 "$MDF" --dump-dmesg "$v" "$tmp/dmesg.txt"
+		tap_check "$name: --dump-dmesg reads the last message" 1 \
+			"$(grep -cF -- "$last_log" "$tmp/dmesg.txt" 2>/dev/null)"
+	fi
 	case $name in x86_64-4.19|x86_64-5.10|x86_64-6.1) ;; *) continue ;; esac
 	if [ $have_upstream = no ]; then
 		tap_skip "$name: byte-identical to Debian's makedumpfile" "makedumpfile not installed"
@@ -95,6 +105,27 @@ tap_run "a truncated vmcore is refused" 1 "$MDF" -d 31 "$tmp/trunc" "$tmp/trunc.
 tap_run "an existing dump is not overwritten" 1 "$MDF" -d 31 "$tmp/x86_64-6.1.vmcore" "$tmp/x86_64-6.1-31-l.dump"
 tap_match "the error says it exists" "File exists" "$tap_err"
 tap_run "-f overwrites it" 0 "$MDF" -f -d 31 "$tmp/x86_64-6.1.vmcore" "$tmp/x86_64-6.1-31-l.dump"
+# LoongArch tables of four levels, but struct pages where three reach: the
+# walk of the inferred three levels fails, and filtering says so, naming
+# the dump; -d 1 needs no struct page and still works.
+{ cat "$S/tests/gen/examples/loongarch64-6.6-4k-4level.spec"
+  echo "vmemmap_base = 0xffff804000000000"; } >"$tmp/misplaced.spec"
+if "$B/tests/gen/mkvmcore" "$tmp/misplaced.spec" "$tmp/misplaced.vmcore" >"$tmp/gen.log" 2>&1; then
+	tap_run "struct pages the inferred tables do not map: refused" 1 \
+		"$MDF" -d 31 "$tmp/misplaced.vmcore" "$tmp/misplaced.dump"
+	tap_match "the error names the dump and the level count" \
+		"misplaced\.vmcore: the struct page at 0xffff804000000000 is not mapped by the 3-level page tables" \
+		"$tap_err"
+	rm -f "$tmp/misplaced.dump"
+	tap_run "-d 1 needs no struct page" 0 "$MDF" -d 1 "$tmp/misplaced.vmcore" "$tmp/misplaced.dump"
+	tap_run "re-filtering that dump at -d 31: refused" 1 \
+		"$MDF" -d 31 "$tmp/misplaced.dump" "$tmp/misplaced-31.dump"
+	tap_match "the error names the dump" \
+		"misplaced\.dump: the struct page at 0xffff804000000000 is not mapped by the 3-level" \
+		"$tap_err"
+else
+	tap_not_ok "misplaced vmemmap: mkvmcore" "$(cat "$tmp/gen.log")"
+fi
 tap_run "--dry-run writes nothing" 0 "$MDF" --dry-run -d 31 "$tmp/x86_64-6.1.vmcore" "$tmp/none.dump"
 tap_check "--dry-run left no file" "absent" "$([ -e "$tmp/none.dump" ] && echo present || echo absent)"
 tap_done

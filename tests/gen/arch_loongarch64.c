@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // loongarch64: the virtual memory layout of arch/loongarch/include/asm/
-// {addrspace,pgtable,pgtable-bits,sparsemem}.h for the three-level
-// configurations (4KB_3LEVEL, 16KB_3LEVEL — the 64-bit default and what
-// Debian's loong64 and Loongnix 6.x kernels use —, 64KB_3LEVEL), the
-// kernel's page-table entries, and elf_prstatus. LoongArch has no
+// {addrspace,pgtable,pgtable-bits,sparsemem}.h for the page-table layouts
+// of arch/loongarch/Kconfig (4KB_3LEVEL, 4KB_4LEVEL, 16KB_2LEVEL,
+// 16KB_3LEVEL — the 64-bit default and what Debian's loong64 and Loongnix
+// 6.x kernels use —, 64KB_2LEVEL, 64KB_3LEVEL), the kernel's page-table
+// entries, and elf_prstatus. LoongArch has no
 // arch_crash_save_vmcoreinfo(): its VMCOREINFO is the generic part only
 // (no KERNELOFFSET, no phys_base; ../shared/reference/samples/INDEX.md).
 #include "config.h"
@@ -19,9 +20,11 @@
 static const uint64_t CACHE_BASE = UINT64_C(0x9000000000000000);
 // The kernel's link address above the window base (text_offset).
 static const uint64_t TEXT_OFFSET = 0x200000;
-// cpu_vabits and cpu_pabits of the Loongson 3A5000/3A6000 (CPUCFG VALEN 48,
-// PALEN 48, of which the kernel keeps 47 for cpu_pabits).
-static const unsigned int CPU_VABITS = 48, CPU_PABITS = 47;
+// cpu_vabits and cpu_pabits: cpu_probe_addrbits() (kernel/cpu-probe.c)
+// takes CPUCFG1's VALEN and PALEN fields, which hold the widths minus one;
+// QEMU's la464 and the Loongson-3 CPUs have 48-bit VA and PA (0x2f), so
+// both are 47 and vm_map_base = 0 - 2^47 = 0xffff800000000000.
+static const unsigned int CPU_VABITS = 47, CPU_PABITS = 47;
 static const uint64_t SZ_2M = UINT64_C(1) << 21, SZ_64K = UINT64_C(1) << 16;
 static const uint64_t PCI_IOSIZE = UINT64_C(32) << 20, MODULES_SIZE = UINT64_C(256) << 20;
 
@@ -40,6 +43,12 @@ static struct kx_error *check_spec_loongarch64(const struct mkv_spec *s)
 	if (s->l5 || s->phys_base || s->page_offset)
 		return kx_error_file(KX_ERROR_INVALID_ARG, s->path, "l5, phys_base and page_offset "
 				     "do not apply to loongarch64 (DMW at 0x9000000000000000)");
+	// Kconfig's layouts: 3 or 4 levels of 4 KiB pages, 2 or 3 of 16 or 64.
+	unsigned int low = s->page_shift == 12 ? 3 : 2;
+	if (s->levels && (s->levels < low || s->levels > low + 1))
+		return kx_error_file(KX_ERROR_INVALID_ARG, s->path, "no LoongArch kernel has %u "
+				     "levels of %u KiB pages (Kconfig: %u or %u)", s->levels,
+				     1u << (s->page_shift - 10), low, low + 1);
 	if (s->kaslr_offset % SZ_64K || s->kernel_size % SZ_2M || s->kernel_size < 2 * SZ_2M)
 		return kx_error_file(KX_ERROR_INVALID_ARG, s->path,
 				     "kaslr_offset must be a 64 KiB multiple, kernel_size a "
@@ -51,6 +60,7 @@ static struct kx_error *check_spec_loongarch64(const struct mkv_spec *s)
 // VMALLOC_END = vm_map_base + min(PTRS_PER_PGD * ... * PAGE_SIZE,
 // 1 << cpu_vabits) - PMD_SIZE - VMEMMAP_SIZE, vmemmap =
 // (VMALLOC_END + PMD_SIZE) & PMD_MASK, VMALLOC_START = MODULES_END.
+// Without KFENCE_AREA_SIZE (6.6+ with CONFIG_KFENCE: a few MiB lower).
 static void vm_layout_loongarch64(struct mkv_ctx *ctx)
 {
 	unsigned int shift = ctx->page_shift, bits = shift - 3;
@@ -58,8 +68,11 @@ static void vm_layout_loongarch64(struct mkv_ctx *ctx)
 	uint64_t vm_map_base = 0 - (UINT64_C(1) << CPU_VABITS);
 	uint64_t span = UINT64_C(1) << (va_bits < CPU_VABITS ? va_bits : CPU_VABITS);
 	uint64_t vmemmap_size = (uint64_t)MKV_PAGE_SIZE << (CPU_PABITS + 1 - shift);
-	// 4KB_3LEVEL reaches 512 GiB only, less than VMEMMAP_SIZE for 47-bit
-	// physical addresses: keep vmemmap inside the tables' reach.
+	// 4KB_3LEVEL (512 GiB) and 16KB_2LEVEL (64 GiB) reach less than
+	// VMEMMAP_SIZE for 47-bit physical addresses, so the kernel's formula
+	// puts vmemmap below vm_map_base and leaves no vmalloc space: such
+	// kernels suit CPUs with a smaller PALEN. Synthetic: keep vmemmap in
+	// the upper half of the tables' reach.
 	if (vmemmap_size > span / 2)
 		vmemmap_size = span / 2;
 	uint64_t pmd_size = UINT64_C(1) << (shift + bits);
@@ -71,7 +84,7 @@ static struct kx_error *layout_loongarch64(struct mkv_ctx *ctx)
 {
 	const struct mkv_spec *s = ctx->spec;
 	KX_TRY(check_spec_loongarch64(s));
-	ctx->levels = 3;
+	ctx->levels = s->levels ? s->levels : 3;
 	ctx->max_physmem_bits = 48;  // MAX_PHYSMEM_BITS (sparsemem.h)
 	ctx->page_offset = CACHE_BASE;
 	vm_layout_loongarch64(ctx);
@@ -85,8 +98,9 @@ static struct kx_error *layout_loongarch64(struct mkv_ctx *ctx)
 }
 
 // Only vmemmap needs tables: the image and RAM are in the window. PMD-sized
-// leaves where the struct pages allow (vmemmap_populate_hugepages() of
-// three-level kernels), base pages otherwise or with vmemmap_pages = 4k.
+// leaves where the struct pages allow (vmemmap_populate_hugepages(); with
+// two levels the PMD is folded into the PGD), base pages otherwise or with
+// vmemmap_pages = 4k.
 static struct kx_error *map_loongarch64(struct mkv_ctx *ctx)
 {
 	return mkv_pgtable_map_vmemmap(ctx, ctx->spec->vmemmap_4k ? 0 : 1);

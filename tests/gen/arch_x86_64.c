@@ -25,6 +25,9 @@ static const uint64_t PAGE_NX = UINT64_C(1) << 63;
 static struct kx_error *layout_x86_64(struct mkv_ctx *ctx)
 {
 	const struct mkv_spec *s = ctx->spec;
+	if (s->levels)
+		return kx_error_file(KX_ERROR_INVALID_ARG, s->path,
+				     "levels does not apply to x86_64 (l5 = 1 selects 5 levels)");
 	ctx->levels = s->l5 ? 5 : 4;
 	ctx->max_physmem_bits = s->l5 ? 52 : 46;
 	ctx->page_offset = s->l5 ? UINT64_C(0xff11000000000000) : UINT64_C(0xffff888000000000);

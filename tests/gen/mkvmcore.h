@@ -136,6 +136,7 @@ struct mkv_spec {
 	size_t nr_ram;
 	unsigned int cpus;
 	bool l5;
+	unsigned int levels;      /**< loongarch64 `levels =`: 2, 3 or 4; 0 = 3 */
 	uint64_t phys_base;
 	uint64_t kaslr_offset;
 	uint64_t kernel_size;

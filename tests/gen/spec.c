@@ -168,6 +168,12 @@ static struct kx_error *parse_numeric_key(struct parser *p, const char *key,
 			return perr(p, "page_size must be 4096, 16384 or 65536", v);
 		for (s->page_shift = 0; UINT64_C(1) << s->page_shift < n; s->page_shift++)
 			;
+	} else if (!strcmp(key, "levels")) {
+		// Checked against the arch and page size in its layout hook.
+		KX_TRY(parse_u64(p, v, &n));
+		if (n < 2 || n > 4)
+			return perr(p, "levels must be 2, 3 or 4", v);
+		s->levels = (unsigned int)n;
 	} else if (!strcmp(key, "mem_section_size")) {
 		KX_TRY(parse_u64(p, v, &n));
 		if (n != 16 && n != 32)

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// vmcore-probe VMCORE [PFN...]: read a vmcore back the way a dump tool does
+// vmcore-probe [--levels N] VMCORE [PFN...]: read a vmcore back the way a
+// dump tool does
 // (kx_elf_core + kx_vmcoreinfo, then an x86_64 or loongarch64 page-table
 // walk written here, independently of the generator and of arch/vtop) and
 // print what it finds: the utsname at
 // init_uts_ns and, for each PFN, its struct page located through
 // mem_section. Used by test-mkvmcore.sh to prove the generated structures
-// are consistent with each other.
+// are consistent with each other. LoongArch's VMCOREINFO does not say how
+// many levels its tables have: --levels gives it (3 without), as the
+// description that made the vmcore does.
 #include "config.h"
 
 #include <inttypes.h>
@@ -120,7 +123,7 @@ static uint64_t number_or(const struct probe *p, const char *name, uint64_t dflt
 	return v;
 }
 
-static struct kx_error *probe_open(struct probe *p, const char *path)
+static struct kx_error *probe_open(struct probe *p, const char *path, unsigned int la_levels)
 {
 	const char *text;
 	size_t size;
@@ -139,11 +142,12 @@ static struct kx_error *probe_open(struct probe *p, const char *path)
 		p->sme_mask = number_or(p, "sme_mask", 0);
 		return NULL;
 	}
-	// LoongArch exports no arch keys: three levels (the 64-bit default).
+	// LoongArch exports no arch keys: the caller's level count, or three
+	// (the 64-bit default).
 	KX_TRY(kx_vmcoreinfo_symbol(p->vi, "swapper_pg_dir", &top));
 	p->loongarch = true;
 	p->root_pa = top & LA_PHYS_MASK;
-	p->levels = 3;
+	p->levels = la_levels ? la_levels : 3;
 	return NULL;
 }
 
@@ -193,10 +197,10 @@ static struct kx_error *print_page(const struct probe *p, uint64_t pfn)
 	return NULL;
 }
 
-static struct kx_error *run(int argc, char **argv)
+static struct kx_error *run(int argc, char **argv, unsigned int la_levels)
 {
 	struct probe p = { 0 };
-	struct kx_error *err = probe_open(&p, argv[1]);
+	struct kx_error *err = probe_open(&p, argv[1], la_levels);
 	if (!err)
 		printf("levels: %u\n", p.levels);
 	if (!err)
@@ -210,11 +214,17 @@ static struct kx_error *run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: vmcore-probe VMCORE [PFN...]\n");
+	unsigned int la_levels = 0;
+	if (argc > 2 && !strcmp(argv[1], "--levels")) {
+		la_levels = (unsigned int)strtoul(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 2 || la_levels == 1 || la_levels > 4) {
+		fprintf(stderr, "usage: vmcore-probe [--levels 2|3|4] VMCORE [PFN...]\n");
 		return 2;
 	}
-	struct kx_error *err = run(argc, argv);
+	struct kx_error *err = run(argc, argv, la_levels);
 	if (err) {
 		fprintf(stderr, "vmcore-probe: %s\n", err->message);
 		kx_error_destroy(err);

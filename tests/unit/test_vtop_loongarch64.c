@@ -156,6 +156,18 @@ static void trace_step(void *arg, const struct kx_vtop_step *step)
 	log->steps[log->n++] = *step;
 }
 
+// Translate @p va, recording each entry read in @p log.
+static uint64_t traced_va(const struct kx_vtop *vt, uint64_t va, struct trace_log *log)
+{
+	struct kx_vtop_trace trace = { .step = trace_step, .arg = log };
+	uint64_t pa = 0;
+	log->n = 0;
+	assert_kx_ok(kx_vtop_translate(vt, va, &trace, &pa, NULL));
+	return pa;
+}
+
+static const char *const names_4l[] = { "PGD", "PUD", "PMD", "PTE" };
+
 // ---- tests ----
 
 // The DMW windows are linear: no table is read.
@@ -220,7 +232,7 @@ static void test_16k_3level(void **state)
 	(void)state;
 	struct lpt t;
 	lpt_init(&t, 16384, 3, 11);
-	// VMALLOC_START with cpu_vabits 48: vm_map_base (0 − 2^48) + 2 pages.
+	// XKVRANGE addresses; the walk ignores the bits above the tables' 47.
 	uint64_t va = 0xffff000000008000;
 	lpt_map(&t, va, 2, 0x234568000 | page_kernel() | P_NR | P_NX | P_RPLV);
 	// A huge PMD (32 MiB) with HGLOBAL in bit 12 and NX.
@@ -359,18 +371,58 @@ static void test_4k_4level(void **state)
 	lpt_map(&t, 0xffff000000200000, 2, 0x40200000 | P_HUGE | P_PRESENT | P_HGLOBAL);
 	struct kx_vtop *vt = lpt_vtop(&t);
 	assert_int_equal(vt->levels, 4);
-	struct trace_log log = { .n = 0 };
-	struct kx_vtop_trace trace = { .step = trace_step, .arg = &log };
-	uint64_t pa = 0;
-	assert_kx_ok(kx_vtop_translate(vt, va + 0xabc, &trace, &pa, NULL));
-	assert_int_equal(pa, 0x87654abc);
+	struct trace_log log;
+	assert_int_equal(traced_va(vt, va + 0xabc, &log), 0x87654abc);
 	assert_int_equal(log.n, 4);
-	static const char *const names[] = { "PGD", "PUD", "PMD", "PTE" };
 	for (unsigned int i = 0; i < 4; i++)
-		assert_string_equal(log.steps[i].level, names[i]);
+		assert_string_equal(log.steps[i].level, names_4l[i]);
 	check_va(vt, 0xffff0000002fffff, 0x402fffff, 2 << 20);
 	check_fault(vt, va + 0x1000, "PTE entry 0");
 	check_fault(vt, va + ((uint64_t)1 << 30), "PTE entry 0");
+	kx_vtop_destroy(vt);
+	mem_free(&t.mem);
+}
+
+// CONFIG_4KB_4LEVEL's vmemmap (0 - 2^42 on a CPU with 48-bit VA and PA):
+// the level count told from the struct page addresses (the arch's infer
+// hook), then a walk of PGD, PUD, PMD and PTE, with a 2 MiB huge PMD where
+// a section's struct pages fill one (vmemmap_populate_hugepages()). Walked
+// as the default three levels, the same tables give no translation.
+static void test_4k_4level_vmemmap(void **state)
+{
+	(void)state;
+	struct lpt t;
+	lpt_init(&t, 4096, 4, 9);
+	const uint64_t vmemmap = 0xfffffc0000000000;
+	lpt_map(&t, vmemmap, 3, 0x3f000000 | page_kernel() | P_NX);
+	lpt_map(&t, vmemmap + 0x1200000, 2,
+		0x7e000000 | P_HUGE | P_HGLOBAL | P_PRESENT | P_VALID | P_DIRTY | P_WRITE |
+		P_MODIFIED | P_CC | P_NX);
+	const uint64_t pages[] = { vmemmap, vmemmap + 0x13fffc0 };
+	const struct kx_vtop_hints hints = { .struct_pages = pages, .nr_struct_pages = 2 };
+	struct kx_vtop_params p = { .page_size = 4096, .pgd_vaddr = t.params.pgd_vaddr };
+	assert_kx_ok(kx_arch_loongarch64.vtop->infer(&p, &hints));
+	assert_int_equal(p.levels, 4);
+	struct kx_vtop *vt = NULL;
+	assert_kx_ok(kx_vtop_create(&kx_arch_loongarch64, &p, &t.reader, &vt));
+	assert_int_equal(vt->params.va_bits, 48);
+	struct trace_log log;
+	assert_int_equal(traced_va(vt, vmemmap + 0x40, &log), 0x3f000040);
+	assert_int_equal(log.n, 4);
+	static const unsigned int index[] = { 504, 0, 0, 0 };
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_string_equal(log.steps[i].level, names_4l[i]);
+		assert_int_equal(log.steps[i].index, index[i]);
+	}
+	assert_int_equal(log.steps[0].entry_paddr, t.root + 504 * 8);
+	check_va(vt, vmemmap + 0x1234567, 0x7e034567, 2 << 20);
+	check_va(vt, pages[1], 0x7e1fffc0, 2 << 20);
+	check_fault(vt, vmemmap + 0x1000, "PTE entry 0");
+	kx_vtop_destroy(vt);
+	p.levels = 3;
+	assert_kx_ok(kx_vtop_create(&kx_arch_loongarch64, &p, &t.reader, &vt));
+	check_fault(vt, vmemmap + 0x40, "is not mapped");
+	check_fault(vt, pages[1], "is not mapped");
 	kx_vtop_destroy(vt);
 	mem_free(&t.mem);
 }
@@ -541,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_bad_entries),
 		cmocka_unit_test(test_reader_errors),
 		cmocka_unit_test(test_4k_4level),
+		cmocka_unit_test(test_4k_4level_vmemmap),
 		cmocka_unit_test(test_64k_2level),
 		cmocka_unit_test(test_16k_two_page_pgd),
 		cmocka_unit_test(test_geometry),
