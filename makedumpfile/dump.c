@@ -98,6 +98,9 @@ static struct kx_error *create_writer(struct dump *d)
 		.method = d->req->method,
 		.num_dumpable = d->res->dumpable,
 		.nr_cpus = (int32_t)vm->nr_cpus,
+		// A re-filtered -e dump still lacks those frames: say so too.
+		.status_extra = d->req->exclude_vmemmap || vm->input_excluded_vmemmap
+					? KX_DISKDUMP_EXCLUDED_VMEMMAP : 0,
 		.split = d->splitting,
 		.start_pfn = d->range.start,
 		.end_pfn = d->range.end,
@@ -215,6 +218,8 @@ static struct kx_error *dump_init(struct dump *d)
 	KX_TRY(kx_bitmap_init(&d->present, d->window));
 	KX_TRY(kx_filter_init(&d->filter, d->vm, d->req->level));
 	d->filter.cyclic_bitmaps = d->splitting;
+	if (d->req->exclude_vmemmap)
+		KX_TRY(kx_filter_exclude_vmemmap(&d->filter, d->window));
 	if (d->splitting)
 		KX_TRY(kx_split_plan_init(&d->plan, d->vm->max_mapnr, d->req->splitblock_bytes,
 					  d->vm->page_size));

@@ -425,7 +425,8 @@ static struct kx_error *elf_init(struct elf_dump *d)
 	if (!(d->page = malloc(d->vm->page_size)))
 		return &kx_enomem;
 	KX_TRY(init_loads(d));
-	return kx_filter_init(&d->filter, d->vm, d->req->level);
+	KX_TRY(kx_filter_init(&d->filter, d->vm, d->req->level));
+	return d->req->exclude_vmemmap ? kx_filter_exclude_vmemmap(&d->filter, d->window) : NULL;
 }
 
 static struct kx_error *elf_run(struct elf_dump *d)
