@@ -98,6 +98,9 @@ static struct kx_error *create_writer(struct dump *d)
 		.method = d->req->method,
 		.num_dumpable = d->res->dumpable,
 		.nr_cpus = (int32_t)vm->nr_cpus,
+		// A re-filtered -e dump still lacks those frames: say so too.
+		.status_extra = d->req->exclude_vmemmap || vm->input_excluded_vmemmap
+					? KX_DISKDUMP_EXCLUDED_VMEMMAP : 0,
 		.split = d->splitting,
 		.start_pfn = d->range.start,
 		.end_pfn = d->range.end,
@@ -160,11 +163,29 @@ static struct kx_error *start_pipeline(struct dump *d)
 	return kx_pipeline_create(&pp, store_page, d, &d->pipe);
 }
 
-// What --config erased, after the page data (makedumpfile.md §1.6).
+// What --config erased, after the page data (makedumpfile.md §1.6). An ELF
+// input made with --config (an -E dump) has its ERASEINFO notes: that text
+// comes first, as upstream carries it over.
 static struct kx_error *write_eraseinfo(struct dump *d)
 {
 	const struct kx_erase_map *m = d->req->erase;
-	return m ? kx_dump_writer_write_eraseinfo(d->w, m->info, m->info_size) : NULL;
+	char *text = NULL;
+	size_t size = 0;
+	if (d->vm->core)
+		KX_TRY(kx_erase_map_elf_info(d->vm->core, &text, &size));
+	if (m && m->info_size) {
+		char *all = realloc(text, size + m->info_size + 1);
+		if (!all) {
+			free(text);
+			return &kx_enomem;
+		}
+		memcpy(all + size, m->info, m->info_size + 1);
+		text = all;
+		size += m->info_size;
+	}
+	struct kx_error *err = kx_dump_writer_write_eraseinfo(d->w, text, size);
+	free(text);
+	return err;
 }
 
 // The pages of the window in @bm that belong to this file, in pfn order.
@@ -215,6 +236,8 @@ static struct kx_error *dump_init(struct dump *d)
 	KX_TRY(kx_bitmap_init(&d->present, d->window));
 	KX_TRY(kx_filter_init(&d->filter, d->vm, d->req->level));
 	d->filter.cyclic_bitmaps = d->splitting;
+	if (d->req->exclude_vmemmap)
+		KX_TRY(kx_filter_exclude_vmemmap(&d->filter, d->window));
 	if (d->splitting)
 		KX_TRY(kx_split_plan_init(&d->plan, d->vm->max_mapnr, d->req->splitblock_bytes,
 					  d->vm->page_size));

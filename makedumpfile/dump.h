@@ -49,6 +49,12 @@ struct kx_dump_request {
 	unsigned int threads;
 	/** Read the vmcore instead of mapping it (--non-mmap). */
 	bool no_mmap;
+	/**
+	 * -e: also leave out the vmemmap frames that describe only pages the
+	 * dump leaves out (vmemmap.h); a kdump-compressed dump then says
+	 * DUMP_DH_EXCLUDED_VMEMMAP in its header.
+	 */
+	bool exclude_vmemmap;
 	/** Data to erase (--config), frozen, and its eraseinfo; NULL = none. */
 	const struct kx_erase_map *erase;
 	/**

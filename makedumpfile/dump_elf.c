@@ -55,6 +55,11 @@ struct elf_dump {
 	struct segment *segs;
 	size_t nsegs, cap_segs;
 	uint8_t *page;
+	// The PT_NOTE segment: the first notes_kept bytes of the input's,
+	// then the ERASEINFO note (none: NULL, 0).
+	size_t notes_kept;
+	uint8_t *eraseinfo_note;
+	size_t eraseinfo_note_size;
 	struct kx_dump_sink sink;
 	bool opened;
 	// The headers as written, to rewrite when the dump ends early; and
@@ -246,15 +251,53 @@ static struct kx_error *plan(struct elf_dump *d)
 	return NULL;
 }
 
+enum {
+	NOTE_HEADER_SIZE = 12,
+	// "ERASEINFO" with its NUL, padded to 4 bytes.
+	ERASEINFO_NAME_SIZE = 10,
+	ERASEINFO_NAME_ROOM = 12,
+};
+
+// --config erased something: as upstream, the eraseinfo text goes into the
+// PT_NOTE segment as one more note, named "ERASEINFO", type 0, the text
+// (no NUL) its descriptor. It follows the input's last note: trailing zero
+// padding, which readers take for the end of the notes, is left out then.
+static struct kx_error *prepare_notes(struct elf_dump *d)
+{
+	const struct kx_erase_map *m = d->req->erase;
+	d->notes_kept = d->vm->notes_size;
+	if (!m || !m->info_size)
+		return NULL;
+	size_t nseg;
+	const struct kx_elf_core_note_segment *seg = kx_elf_core_note_segments(d->vm->core, &nseg);
+	if (nseg && seg[nseg - 1].size < d->notes_kept)
+		d->notes_kept = (size_t)seg[nseg - 1].size;
+	KX_CHECK(m->info_size <= UINT32_MAX - 3, KX_ERROR_OVERFLOW,
+		 "eraseinfo of %zu bytes does not fit an ELF note", m->info_size);
+	size_t pad = (4 - d->notes_kept % 4) % 4;
+	size_t desc = (m->info_size + 3) / 4 * 4;
+	d->eraseinfo_note_size = pad + NOTE_HEADER_SIZE + ERASEINFO_NAME_ROOM + desc;
+	uint8_t *n = calloc(1, d->eraseinfo_note_size);
+	if (!n)
+		return &kx_enomem;
+	d->eraseinfo_note = n;
+	n += pad;
+	kx_put_le32(n, ERASEINFO_NAME_SIZE);
+	kx_put_le32(n + 4, (uint32_t)m->info_size);
+	kx_put_le32(n + 8, 0);
+	memcpy(n + NOTE_HEADER_SIZE, "ERASEINFO", ERASEINFO_NAME_SIZE);
+	memcpy(n + NOTE_HEADER_SIZE + ERASEINFO_NAME_ROOM, m->info, m->info_size);
+	return NULL;
+}
+
 // Place the notes and the segments' data after @hsize bytes of headers.
 static struct kx_error *place(struct elf_dump *d, size_t hsize,
 			      struct kx_elf_core_header_phdr *ph)
 {
-	uint64_t off = hsize;
+	uint64_t off = hsize, notes = d->notes_kept + d->eraseinfo_note_size;
 	ph[0] = (struct kx_elf_core_header_phdr){ .type = PT_NOTE, .offset = off,
-						  .filesz = d->vm->notes_size,
-						  .memsz = d->vm->notes_size };
-	off += d->vm->notes_size;
+						  .filesz = notes, .memsz = notes };
+	off += notes;
 	for (size_t i = 0; i < d->nsegs; i++) {
 		ph[i + 1] = d->segs[i].ph;
 		ph[i + 1].offset = ph[i + 1].filesz || d->segs[i].last ? off : 0;
@@ -309,9 +352,12 @@ static struct kx_error *write_headers(struct elf_dump *d, uint64_t *ret_data)
 	KX_TRY(build_headers(d, &d->headers, &size));
 	d->headers_size = size;
 	KX_TRY(kx_dump_sink_write(&d->sink, d->headers, size, 0));
-	KX_TRY(kx_dump_sink_write(&d->sink, d->vm->notes, d->vm->notes_size, size));
+	KX_TRY(kx_dump_sink_write(&d->sink, d->vm->notes, d->notes_kept, size));
+	if (d->eraseinfo_note_size)
+		KX_TRY(kx_dump_sink_write(&d->sink, d->eraseinfo_note, d->eraseinfo_note_size,
+					  size + d->notes_kept));
 	d->notes_written = true;
-	*ret_data = size + d->vm->notes_size;
+	*ret_data = size + d->notes_kept + d->eraseinfo_note_size;
 	return NULL;
 }
 
@@ -425,7 +471,9 @@ static struct kx_error *elf_init(struct elf_dump *d)
 	if (!(d->page = malloc(d->vm->page_size)))
 		return &kx_enomem;
 	KX_TRY(init_loads(d));
-	return kx_filter_init(&d->filter, d->vm, d->req->level);
+	KX_TRY(prepare_notes(d));
+	KX_TRY(kx_filter_init(&d->filter, d->vm, d->req->level));
+	return d->req->exclude_vmemmap ? kx_filter_exclude_vmemmap(&d->filter, d->window) : NULL;
 }
 
 static struct kx_error *elf_run(struct elf_dump *d)
@@ -459,6 +507,7 @@ struct kx_error *kx_dump_elf(struct kx_vmcore *vm, const struct kx_dump_request 
 	free(d.loads);
 	free(d.segs);
 	free(d.headers);
+	free(d.eraseinfo_note);
 	free(d.page);
 	return err;
 }

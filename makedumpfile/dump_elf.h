@@ -7,7 +7,10 @@
  * File layout: the input's Ehdr (e_ident, e_version, e_entry and e_flags
  * kept, e_phnum set, e_phoff 64), one PT_NOTE and then the PT_LOADs, the
  * notes right after the program headers, and the segments' data right
- * after the notes, segment after segment, without alignment.
+ * after the notes, segment after segment, without alignment. The notes are
+ * the input's; when --config erased something, one more note follows them,
+ * named "ERASEINFO", type 0, the eraseinfo text its descriptor (as the
+ * kdump-compressed format stores it after the page data).
  *
  * Each input PT_LOAD, in program-header order, becomes one or more
  * segments: walking its pages, a run of fewer than KX_DUMP_ELF_EXCLUDED_RUN

@@ -12,7 +12,9 @@
 
 #include "diskdump.h"
 #include "diskdump_reader.h"
+#include "elf_core.h"
 #include "erase_map.h"
+#include "input_diskdump.h"
 #include "io.h"
 
 struct kx_error *kx_erase_map_create(struct kx_erase_map **ret)
@@ -143,7 +145,9 @@ bool kx_erase_map_apply(const struct kx_erase_map *map, uint64_t pfn, uint64_t p
 	return changed;
 }
 
-static struct kx_error *read_info(int fd, const char *path, char **ret, size_t *size_ret)
+// A kdump-compressed dump: the sub header says where the text is.
+static struct kx_error *read_info_diskdump(int fd, const char *path, char **ret,
+					   size_t *size_ret)
 {
 	struct kx_diskdump_reader *r;
 	KX_TRY(kx_diskdump_reader_create(fd, path, &r));
@@ -165,6 +169,52 @@ static struct kx_error *read_info(int fd, const char *path, char **ret, size_t *
 	*ret = text;
 	*size_ret = (size_t)size;
 	return NULL;
+}
+
+struct kx_error *kx_erase_map_elf_info(const struct kx_elf_core *core, char **ret,
+				       size_t *size_ret)
+{
+	size_t n, size = 0;
+	const struct kx_elf_core_note *notes = kx_elf_core_notes(core, &n);
+	for (size_t i = 0; i < n; i++)
+		if (notes[i].type == 0 && kx_elf_core_note_name_is(&notes[i], "ERASEINFO"))
+			size += notes[i].descsz;  // the core caps notes at 64 MiB in all
+	char *text = malloc(size + 1);
+	if (!text)
+		return &kx_enomem;
+	size = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (notes[i].type != 0 || !kx_elf_core_note_name_is(&notes[i], "ERASEINFO"))
+			continue;
+		memcpy(text + size, notes[i].desc, notes[i].descsz);
+		size += notes[i].descsz;
+	}
+	text[size] = '\0';
+	*ret = text;
+	*size_ret = size;
+	return NULL;
+}
+
+// An ELF dump (-E): the text is in ERASEINFO notes.
+static struct kx_error *read_info_elf(int fd, const char *path, char **ret, size_t *size_ret)
+{
+	struct kx_elf_core *core;
+	KX_TRY(kx_elf_core_create(fd, path, &core));
+	struct kx_error *err = kx_erase_map_elf_info(core, ret, size_ret);
+	kx_elf_core_destroy(core);
+	return err;
+}
+
+static struct kx_error *read_info(int fd, const char *path, char **ret, size_t *size_ret)
+{
+	enum kx_input_kind kind;
+	KX_TRY(kx_input_probe(fd, path, &kind));
+	if (kind == KX_INPUT_ELF)
+		return read_info_elf(fd, path, ret, size_ret);
+	if (kind == KX_INPUT_FLATTENED)
+		return kx_error_file(KX_ERROR_UNSUPPORTED, path, "is a flattened stream: "
+				     "rebuild the dump with makedumpfile -R first");
+	return read_info_diskdump(fd, path, ret, size_ret);
 }
 
 struct kx_error *kx_erase_map_read_info(const char *path, char **ret, size_t *size_ret)

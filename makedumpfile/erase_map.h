@@ -20,6 +20,8 @@
 #include "error.h"
 #include "ranges.h"
 
+struct kx_elf_core;
+
 enum {
 	/** Fill of erased data: upstream poisons with 'X' (0x58). */
 	KX_ERASE_FILL_X = 'X',
@@ -81,17 +83,32 @@ bool kx_erase_map_touches(const struct kx_erase_map *map, uint64_t pfn, uint64_t
 bool kx_erase_map_apply(const struct kx_erase_map *map, uint64_t pfn, uint64_t page_size,
 			void *page);
 
+/**
+ * The eraseinfo an ELF core carries: the descriptors of its notes named
+ * "ERASEINFO" with type 0, one after the other, in file order.
+ * @param ret       a new NUL-terminated buffer, owned by the caller (empty
+ *                  when there is no such note)
+ * @param size_ret  its length
+ * @return NULL or &kx_enomem.
+ */
+struct kx_error *kx_erase_map_elf_info(const struct kx_elf_core *core, char **ret,
+				       size_t *size_ret);
+
 /** Largest eraseinfo read back from a dump. */
 enum { KX_ERASE_MAP_MAX_INFO = 64 * 1024 * 1024 };
 
 /**
- * Read the eraseinfo text of the kdump-compressed file @p path (--eraseinfo).
+ * Read the eraseinfo text of the dump @p path (--eraseinfo): a
+ * kdump-compressed file (the text the sub header points at) or an ELF dump
+ * (the descriptors of its notes named "ERASEINFO", type 0, one after the
+ * other).
  * @param ret       a new NUL-terminated buffer, owned by the caller (empty
  *                  when the dump erased nothing)
  * @param size_ret  its length
  * @return NULL; errors of opening or validating the dump; KX_ERROR_CORRUPT
  *         when the eraseinfo lies beyond the file or exceeds
- *         KX_ERASE_MAP_MAX_INFO; &kx_enomem.
+ *         KX_ERASE_MAP_MAX_INFO; KX_ERROR_UNSUPPORTED for a flattened
+ *         stream; &kx_enomem.
  */
 struct kx_error *kx_erase_map_read_info(const char *path, char **ret, size_t *size_ret);
 

@@ -9,6 +9,7 @@
 #include "filter.h"
 #include "mem_map.h"
 #include "vmcore.h"
+#include "vmemmap.h"
 
 // struct pages read at once (plus one, for a compound head's first tail).
 enum { BATCH = 512 };
@@ -24,7 +25,7 @@ struct kx_error *kx_filter_init(struct kx_filter *f, struct kx_vmcore *vm, unsig
 	struct kx_error *err = kx_vmcore_enable_filtering(vm);
 	if (err && needs_struct_pages(level))
 		return kx_error_prefix(err, "dump level %u needs the kernel's page descriptors", level);
-	kx_error_destroy(err);
+	f->no_struct_pages = err;
 	f->use_struct_pages = !err;
 	if (f->use_struct_pages) {
 		f->batch = malloc((size_t)(BATCH + 1) * vm->layout.page_size);
@@ -38,6 +39,10 @@ void kx_filter_deinit(struct kx_filter *f)
 {
 	free(f->batch);
 	f->batch = NULL;
+	kx_vmemmap_destroy(f->vmemmap);
+	f->vmemmap = NULL;
+	kx_error_destroy(f->no_struct_pages);
+	f->no_struct_pages = NULL;
 }
 
 void kx_filter_rewind(struct kx_filter *f)
@@ -96,6 +101,16 @@ static void classify_batch(struct kx_filter *f, struct kx_bitmap *bm, uint64_t p
 	}
 }
 
+// The first pfn after @pfn whose struct page starts in another page frame
+// than @pfn's, at most @end.
+static uint64_t frame_end(const struct kx_vmcore *vm, uint64_t pfn, uint64_t end)
+{
+	uint64_t va = kx_mem_map_page_vaddr(vm->mem_map, pfn);
+	uint64_t left = vm->page_size - (va & (vm->page_size - 1));
+	uint64_t n = (left + vm->layout.page_size - 1) / vm->layout.page_size;
+	return n < end - pfn ? pfn + n : end;
+}
+
 // One batch of struct pages starting at the present pfn @pfn; *@ret_end
 // is the pfn after it.
 static struct kx_error *filter_batch(struct kx_filter *f, struct kx_bitmap *bm, uint64_t pfn,
@@ -112,8 +127,16 @@ static struct kx_error *filter_batch(struct kx_filter *f, struct kx_bitmap *bm, 
 	// The first tail of a compound head at the batch's end is read too,
 	// when it is in the same section.
 	bool has_next = end < section_end && end < vm->max_mapnr;
-	*ret_end = end;
 	struct kx_error *err = kx_vmcore_read_struct_pages(vm, pfn, end - pfn + has_next, f->batch);
+	// A dump made with -e lacks the vmemmap frames of pages it excluded,
+	// which a batch may reach: then only the frame of @pfn's struct page.
+	if (kx_error_is(err, KX_ERROR_FAULT) && vm->dd) {
+		kx_error_destroy(err);
+		end = frame_end(vm, pfn, end);
+		has_next = false;
+		err = kx_vmcore_read_struct_pages(vm, pfn, end - pfn, f->batch);
+	}
+	*ret_end = end;
 	// Re-filtering a dump, upstream fails when a struct page is not in it
 	// ("Can't read the buffer of struct page."): guessing would be worse.
 	if (err && vm->dd && !kx_error_is(err, KX_ERROR_NODATA))
@@ -139,11 +162,60 @@ struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *bm, boo
 	KX_TRY(kx_vmcore_mark_data(f->vm, bm));
 	if (f->carry_end > bm->start)
 		exclude(f, bm, bm->start, f->carry_end, f->carry_cls, count);
-	if (!f->use_struct_pages)
-		return NULL;
-	uint64_t end = bm->start + bm->nr_bits;
-	for (uint64_t pfn = kx_bitmap_next_set(bm, bm->start); pfn < end;
-	     pfn = kx_bitmap_next_set(bm, pfn))
-		KX_TRY(filter_batch(f, bm, pfn, count, &pfn));
+	if (f->use_struct_pages) {
+		uint64_t end = bm->start + bm->nr_bits;
+		for (uint64_t pfn = kx_bitmap_next_set(bm, bm->start); pfn < end;
+		     pfn = kx_bitmap_next_set(bm, pfn))
+			KX_TRY(filter_batch(f, bm, pfn, count, &pfn));
+	}
+	if (f->vmemmap) {
+		uint64_t n = kx_vmemmap_apply(f->vmemmap, bm);
+		if (count)
+			f->stats.vmemmap += n;
+	}
+	return NULL;
+}
+
+// The decision pass of -e: every window filtered as the dump will be, but
+// without the vmemmap frames, which are decided from it.
+static struct kx_error *scan_vmemmap(struct kx_filter *f, struct kx_vmemmap *v,
+				     struct kx_bitmap *present, struct kx_bitmap *kept,
+				     uint64_t window)
+{
+	uint64_t max = f->vm->max_mapnr;
+	for (uint64_t start = 0; start < max; start += window) {
+		uint64_t len = max - start < window ? max - start : window;
+		kx_bitmap_reset(present, start, len);
+		KX_TRY(kx_filter_present(f, present));
+		kx_bitmap_reset(kept, start, len);
+		KX_TRY(kx_filter_window(f, kept, false));
+		kx_vmemmap_note(v, present, kept);
+	}
+	kx_filter_rewind(f);
+	return kx_vmemmap_resolve(v);
+}
+
+struct kx_error *kx_filter_exclude_vmemmap(struct kx_filter *f, uint64_t window)
+{
+	KX_CHECK(!f->vmemmap && f->next_start == 0, KX_ERROR_INVALID_ARG,
+		 "-e must be set up before filtering");
+	// kx_filter_init() let their absence pass at this level: not -e.
+	KX_CHECK(f->use_struct_pages, KX_ERROR_UNSUPPORTED, "-e needs the kernel's page "
+		 "descriptors: %s", f->no_struct_pages ? f->no_struct_pages->message : "?");
+	struct kx_vmemmap *v;
+	KX_TRY(kx_vmemmap_create(f->vm, &v));
+	struct kx_bitmap present = { 0 }, kept = { 0 };
+	struct kx_error *err = kx_bitmap_init(&present, window);
+	if (!err)
+		err = kx_bitmap_init(&kept, window);
+	if (!err)
+		err = scan_vmemmap(f, v, &present, &kept, window);
+	kx_bitmap_deinit(&present);
+	kx_bitmap_deinit(&kept);
+	if (err) {
+		kx_vmemmap_destroy(v);
+		return err;
+	}
+	f->vmemmap = v;
 	return NULL;
 }

@@ -20,6 +20,7 @@
 
 struct kx_bitmap;
 struct kx_vmcore;
+struct kx_vmemmap;
 
 /** What filtering removed, in pages, as --show-stats reports it. */
 struct kx_filter_stats {
@@ -28,6 +29,8 @@ struct kx_filter_stats {
 	uint64_t bad_buddy_order;
 	/** Present pages whose struct page could not be read (kept). */
 	uint64_t unreadable_struct_pages;
+	/** Vmemmap frames -e left out (vmemmap.h). */
+	uint64_t vmemmap;
 };
 
 struct kx_filter {
@@ -35,6 +38,8 @@ struct kx_filter {
 	unsigned int level;
 	/** Whether struct pages are consulted (false: only -d 0/1 without mem_map). */
 	bool use_struct_pages;
+	/** Why they are not, when they are not; owned. */
+	struct kx_error *no_struct_pages;
 	/**
 	 * Build the 1st bitmap as upstream's cyclic path does, without a
 	 * PT_LOAD's partial last page. Upstream always takes that path with
@@ -48,6 +53,8 @@ struct kx_filter {
 	/** Window start expected next, to enforce ascending order. */
 	uint64_t next_start;
 	uint8_t *batch;
+	/** -e: the vmemmap frames every window leaves out too; NULL without -e. */
+	struct kx_vmemmap *vmemmap;
 	struct kx_filter_stats stats;
 };
 
@@ -59,6 +66,17 @@ struct kx_filter {
  */
 struct kx_error *kx_filter_init(struct kx_filter *f, struct kx_vmcore *vm, unsigned int level);
 void kx_filter_deinit(struct kx_filter *f);
+
+/**
+ * -e: find the vmemmap frames that hold only struct pages of pfns this
+ * filter excludes (see vmemmap.h), by filtering every window of @p window
+ * pfns once now, and leave them out of every window filtered from then on.
+ * Call before the first kx_filter_window().
+ * @return NULL; KX_ERROR_UNSUPPORTED when the vmcore has no usable struct
+ *         pages, is not x86_64 or has no virtual mem_map; errors filtering
+ *         or walking the page tables.
+ */
+struct kx_error *kx_filter_exclude_vmemmap(struct kx_filter *f, uint64_t window);
 
 /** Start again from pfn 0 (a second pass), clearing the carry, not the stats. */
 void kx_filter_rewind(struct kx_filter *f);
@@ -74,8 +92,9 @@ struct kx_error *kx_filter_present(const struct kx_filter *f, struct kx_bitmap *
 /**
  * Fill @p dumpable (already reset to the window of the next call) with the
  * present pfns that the dump level keeps; a partial last page of a PT_LOAD
- * is never dumped, nor a page a re-filtered dump does not hold. Zero pages are kept: the
- * kdump-compressed writer shares one zero page among them.
+ * is never dumped, nor a page a re-filtered dump does not hold, nor (with
+ * -e) a vmemmap frame kx_filter_exclude_vmemmap() chose. Zero pages are
+ * kept: the kdump-compressed writer shares one zero page among them.
  * @param count_stats add what is excluded to the statistics (do it in one
  *        pass only).
  */

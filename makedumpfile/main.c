@@ -41,6 +41,8 @@ static void usage(FILE *out)
 		"\n"
 		" -c, -l, -z        compress each page with zlib, lzo or zstd\n"
 		" -d LEVEL[,LEVEL]  exclude pages: 1 zero, 2 cache, 4 private cache, 8 user, 16 free\n"
+		" -e                also exclude the vmemmap pages describing only excluded\n"
+		"                   pages (x86_64; needs --work-dir)\n"
 		" -E                write an ELF dump instead of kdump-compressed\n"
 		" -F                write a flattened stream to standard output\n"
 		" -R                rebuild DUMPFILE from a flattened stream on standard input\n"
@@ -93,8 +95,10 @@ static void report(const struct kx_log *log, const struct kx_dump_result *r)
 		   (unsigned long long)ex[KX_PAGE_HWPOISON]);
 	kx_log_msg(log, KX_LOG_REPORT, "    Offline pages           : 0x%016llx\n",
 		   (unsigned long long)ex[KX_PAGE_OFFLINE]);
+	// Upstream counts the vmemmap frames -e leaves out neither as
+	// excluded nor as gone from the remaining pages.
 	kx_log_msg(log, KX_LOG_REPORT, "  Remaining pages  : 0x%016llx\n",
-		   (unsigned long long)(r->dumpable - r->zero_pages));
+		   (unsigned long long)(r->dumpable + r->stats.vmemmap - r->zero_pages));
 	kx_log_msg(log, KX_LOG_REPORT, "Memory Hole     : 0x%016llx\n",
 		   (unsigned long long)(r->max_mapnr - r->present));
 	kx_log_msg(log, KX_LOG_REPORT, "--------------------------------------------------\n");
@@ -109,9 +113,9 @@ static struct kx_error *unsupported_mode(const struct kx_mdf_opts *o)
 	if (o->mode == KX_MDF_GENERATE_VMCOREINFO)
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
 				       "this mode (-g) is not implemented yet");
-	if (o->exclude_vmemmap || o->vmcoreinfo || (o->vmlinux && !o->config))
+	if (o->vmcoreinfo || (o->vmlinux && !o->config))
 		return kx_error_create(KX_ERROR_UNSUPPORTED,
-				       "-e, -i and -x without --config are not implemented yet");
+				       "-i and -x without --config are not implemented yet");
 	return NULL;
 }
 
@@ -284,6 +288,7 @@ static struct kx_error *create_dump(const struct kx_mdf_opts *o, const struct kx
 		.window_pfns = o->cyclic_buffer * 1024 * 8,
 		.threads = o->num_threads,
 		.no_mmap = o->non_mmap,
+		.exclude_vmemmap = o->exclude_vmemmap,
 		.erase = erase,
 		.stop = &stop_requested,
 		.log = log,
@@ -335,6 +340,9 @@ static struct kx_error *rearrange(const struct kx_mdf_opts *o, const struct kx_l
 static void dump_done(const struct kx_mdf_opts *o, const struct kx_log *log,
 		      const struct kx_dump_result *res)
 {
+	if (o->exclude_vmemmap)
+		kx_log_msg(log, KX_LOG_COMMON, "Excluded %llu unused vmemmap pages\n",
+			   (unsigned long long)res->stats.vmemmap);
 	report(log, res);
 	if (res->unreadable_pages)
 		kx_log_msg(log, KX_LOG_COMMON, "%llu page(s) could not be read from %s "

@@ -283,6 +283,7 @@ static struct kx_error *dd_init(struct kx_vmcore *vm)
 	vm->max_mapnr = l->max_mapnr;
 	vm->phys_base = s->phys_base;
 	vm->input_level = (unsigned int)s->dump_level;
+	vm->input_excluded_vmemmap = h->status & KX_DISKDUMP_EXCLUDED_VMEMMAP;
 	_Static_assert(sizeof(h->utsname) == KX_UTSNAME_SIZE, "utsname layout");
 	memcpy(vm->utsname, &h->utsname, sizeof(vm->utsname));
 	dd_notes(vm, r);

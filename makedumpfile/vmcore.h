@@ -42,6 +42,8 @@ struct kx_vmcore {
 	struct kx_input_diskdump *dd;
 	/** The dump level the input dump was made with; 0 for an ELF vmcore. */
 	unsigned int input_level;
+	/** The input dump was made with -e (DUMP_DH_EXCLUDED_VMEMMAP). */
+	bool input_excluded_vmemmap;
 	const struct kx_arch *arch;
 	/** NULL when the vmcore has no VMCOREINFO note. */
 	struct kx_vmcoreinfo *vi;

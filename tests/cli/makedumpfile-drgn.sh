@@ -65,15 +65,7 @@ print("kept %d zero-filled %d" % (kept, tails))
 PYEOF
 tap_match "and compared enough pages" "^kept [0-9]+ zero-filled [1-9]" "$tap_out"
 
-C=${KX_E2E_CACHE:-$B/e2e-cache}
-real=$C/vmcore-1024M-1cpu/vmcore.elf
-kver=$(cat "$C/vmcore-1024M-1cpu/kernel-version" 2>/dev/null)
-vmlinux=$C/dbg/vmlinux-$kver
-if [ ! -r "$real" ] || [ ! -r "$vmlinux" ]; then
-	tap_skip "drgn on a real capture" "no captured vmcore or debug vmlinux in $C (tests/e2e makes them)"
-	tap_done
-	exit
-fi
+tap_real_capture "drgn on a real capture"
 for fmt in "-l -d 31" "-E -d 31"; do
 	rm -f "$tmp/real"
 	# shellcheck disable=SC2086 # $fmt is options

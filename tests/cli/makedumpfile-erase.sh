@@ -5,8 +5,11 @@
 # data copied into a synthetic vmcore; after filtering, exactly the bytes
 # filter.conf names read 'X' (or zero for nullify) through libkdumpfile and
 # every other byte is the vmcore's; --eraseinfo prints what was erased, also
-# after Debian's makedumpfile re-filtered our dump; config errors are one
-# "FILE:LINE: ..." line and exit 1.
+# after Debian's makedumpfile re-filtered our dump; an ELF dump (-E) carries
+# the text as a last PT_NOTE note "ERASEINFO", type 0 (exact bytes, readelf
+# lists it, crash and drgn open the file, Debian's makedumpfile carries it
+# into the kdump-compressed dump it makes of it, byte for byte the one we
+# make); config errors are one "FILE:LINE: ..." line and exit 1.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
 B=${KX_BUILDDIR:-.}
 S=${KX_SRCDIR:-.}
@@ -67,16 +70,68 @@ for opts in "-E -d 0" "-c -d 1 --num-threads 2" "-d 0"; do
 		"$tap_out"
 	tap_run "$opts: erased bytes and nothing else" 0 "$PY" "$S/tests/tools/check_erase.py" \
 		compare "$tmp/v.core" "$out" "$tmp/ranges"
-	case $opts in -E*) continue ;; esac
 	tap_run "$opts: --eraseinfo" 0 "$MDF" --eraseinfo "$out"
 	tap_check "$opts: --eraseinfo text" "$info" "$tap_out"
+	case $opts in -E*) cp "$out" "$tmp/dump.elf" ;; esac
 done
+
+# The ELF dump's note, byte for byte: the input's notes, then namesz 10,
+# descsz, type 0, "ERASEINFO\0" padded to 12, the text padded to 4 with
+# zeros, ending the PT_NOTE segment. 244 bytes of text here; one line
+# (23 bytes) with a one-line config.
+printf '%s\n' "$info" >"$tmp/info"
+tap_run "-E: the ERASEINFO note ends the PT_NOTE segment" 0 "$PY" \
+	"$S/tests/tools/check_erase.py" note "$tmp/dump.elf" "$tmp/v.core" "$tmp/info"
+tap_match "-E: ... 244 bytes of text" "^ERASEINFO descsz 244, padded with 0\$" "$tap_out"
+printf '[vmlinux]\nerase cred.key\n' >"$tmp/one.conf"
+printf 'erase cred.key size 32\n' >"$tmp/one.info"
+tap_run "-E with a one-line config" 0 "$MDF" -x "$tmp/vmlinux" --config "$tmp/one.conf" \
+	-E -d 0 "$tmp/v.core" "$tmp/one.elf"
+tap_run "-E with a one-line config: its note" 0 "$PY" \
+	"$S/tests/tools/check_erase.py" note "$tmp/one.elf" "$tmp/v.core" "$tmp/one.info"
+tap_match "-E with a one-line config: ... padded" "^ERASEINFO descsz 23, padded with 1\$" "$tap_out"
+tap_run "-E: readelf -n lists the note" 0 readelf -n "$tmp/dump.elf"
+tap_match "-E: readelf -n: ERASEINFO, type 0" \
+	"^ +ERASEINFO +0x0+$(printf '%x' "$(wc -c <"$tmp/info")")[[:space:]]+Unknown note type: \(0x00000000\)" \
+	"$tap_out"
+if command -v crash >/dev/null 2>&1; then
+	tap_run "-E: crash --osrelease reads the dump" 0 crash --osrelease "$tmp/dump.elf"
+else
+	tap_skip "-E: crash --osrelease reads the dump" "crash not installed"
+fi
+if "$PY" -c 'import drgn' 2>/dev/null; then
+	tap_run "-E: drgn opens the dump and reads memory" 0 "$PY" -c '
+import sys, drgn
+p = drgn.Program()
+p.set_core_dump(sys.argv[1])
+assert len(p.read(0x100000, 4096, True)) == 4096' "$tmp/dump.elf"
+else
+	tap_skip "-E: drgn opens the dump" "python3-drgn not installed"
+fi
+tap_run "-E without --config" 0 "$MDF" -E -d 31 "$tmp/v.core" "$tmp/plain.elf"
+tap_run "-E without --config: --eraseinfo" 0 "$MDF" --eraseinfo "$tmp/plain.elf"
+tap_check "-E without --config: nothing erased, nothing printed" "" "$tap_out"
+"$MDF" -F -d 31 "$tmp/v.core" >"$tmp/flat" 2>/dev/null
+tap_run "--eraseinfo of a flattened stream" 1 "$MDF" --eraseinfo "$tmp/flat"
+tap_match "--eraseinfo of a flattened stream: says to rebuild it" \
+	"^makedumpfile: $tmp/flat: is a flattened stream: rebuild the dump with makedumpfile -R first\$" \
+	"$tap_err"
+# A kdump-compressed dump made of the ELF one carries its eraseinfo over.
+tap_run "-E dump re-filtered into a kdump-compressed one" 0 "$MDF" -l -d 1 "$tmp/dump.elf" \
+	"$tmp/from-elf"
+tap_run "... --eraseinfo of it" 0 "$MDF" --eraseinfo "$tmp/from-elf"
+tap_check "... the same text" "$info" "$tap_out"
 
 if command -v makedumpfile >/dev/null 2>&1; then
 	tap_run "Debian's makedumpfile re-filters our dump" 0 makedumpfile -f -d 1 "$tmp/dump" \
 		"$tmp/refiltered"
 	tap_run "--eraseinfo of its output" 0 "$MDF" --eraseinfo "$tmp/refiltered"
 	tap_check "it carried our eraseinfo over" "$info" "$tap_out"
+	tap_run "Debian's makedumpfile reads our -E dump" 0 makedumpfile -f -l -d 1 \
+		"$tmp/dump.elf" "$tmp/theirs-from-elf"
+	tap_run "--eraseinfo of its output" 0 "$MDF" --eraseinfo "$tmp/theirs-from-elf"
+	tap_check "it found the ERASEINFO note" "$info" "$tap_out"
+	tap_same "and wrote the dump we write of it" "$tmp/theirs-from-elf" "$tmp/from-elf"
 fi
 
 # Errors: one line naming FILE:LINE, exit 1, no dump left behind.

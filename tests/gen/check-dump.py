@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""check-dump.py EXPECT DUMPFILE: compare a kdump-compressed file written by
-makedumpfile with mkvmcore's oracle.
+"""check-dump.py EXPECT DUMPFILE [PROBE]: compare a kdump-compressed file
+written by makedumpfile with mkvmcore's oracle.
 
 The dump level is read from the dump's sub header. For every pfn the oracle
 gives one of: absent (not RAM), excluded (class rule), zero (all-zero page
@@ -9,6 +9,12 @@ removed by -d bit 1), dumped. In a kdump-compressed file a zero page stays in
 the 2nd bitmap and points at the shared zero block, so "zero" is recognised by
 its descriptor. Partial pages (a RAM range ending mid-page) are skipped:
 whether makedumpfile includes them depends on its bitmap path.
+
+With PROBE, the output of `vmcore-probe VMCORE PFN...` for every pfn of the
+present sections, the dump was made with -e: the header must say
+DUMP_DH_EXCLUDED_VMEMMAP (0x10), and a page frame holding struct pages
+(page_pa) is excluded too when every pfn whose struct page it holds is
+excluded by the class rule (not absent, not merely zero).
 Prints mismatching ranges; exit status 0 when everything agrees, 1 if not.
 """
 import struct
@@ -42,6 +48,19 @@ def oracle(expect_path, level):
     return states
 
 
+def vmemmap_frames(probe_path, states, page_size):
+    """Frames of struct pages (pfns) that -e must drop, per the oracle."""
+    frames = {}
+    for line in open(probe_path):
+        f = line.split()
+        if f[:1] == ["pfn"] and "page_pa" in f:
+            pfn = int(f[1], 16)
+            frame = int(f[f.index("page_pa") + 1], 16) // page_size
+            frames.setdefault(frame, []).append(pfn)
+    return [fr for fr, pfns in frames.items()
+            if all(states.get(p) == "excluded" for p in pfns)]
+
+
 def read_dump(path):
     with open(path, "rb") as f:
         data = f.read()
@@ -65,13 +84,23 @@ def read_dump(path):
     for pfn in range(max_mapnr):
         if pfn not in states:
             states[pfn] = "excluded" if bit(bm1, pfn) else "absent"
-    return level, states
+    status = struct.unpack_from("<I", data, 424)[0]
+    return level, states, status, bs
 
 
 def main():
-    level, got = read_dump(sys.argv[2])
+    level, got, status, page_size = read_dump(sys.argv[2])
     want = oracle(sys.argv[1], level)
     bad = []
+    if len(sys.argv) > 3:
+        if not status & 0x10:
+            bad.append([0, 0, "status 0x10", "status %#x" % status])
+        dropped = vmemmap_frames(sys.argv[3], want, page_size)
+        for pfn in dropped:
+            want[pfn] = "excluded"
+        print("vmemmap frames excluded: %d" % len(dropped))
+    elif status & 0x10:
+        bad.append([0, 0, "no status 0x10", "status %#x" % status])
     for pfn in sorted(want):
         g = got.get(pfn, "absent")
         if g != want[pfn]:

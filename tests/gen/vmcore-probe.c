@@ -3,12 +3,13 @@
 // dump tool does
 // (kx_elf_core + kx_vmcoreinfo, then an x86_64 or loongarch64 page-table
 // walk written here, independently of the generator and of arch/vtop) and
-// print what it finds: the utsname at
-// init_uts_ns and, for each PFN, its struct page located through
-// mem_section. Used by test-mkvmcore.sh to prove the generated structures
-// are consistent with each other. LoongArch's VMCOREINFO does not say how
-// many levels its tables have: --levels gives it (3 without), as the
-// description that made the vmcore does.
+// print what it finds: the utsname at init_uts_ns and, for each PFN, its
+// struct page located through mem_section, and the physical address that
+// struct page is at (page_pa). Used by test-mkvmcore.sh to prove the
+// generated structures are consistent with each other, and by
+// makedumpfile-vmemmap.sh to know where the vmemmap frames are.
+// LoongArch's VMCOREINFO does not say how many levels its tables have:
+// --levels gives it (3 without), as the description that made the vmcore does.
 #include "config.h"
 
 #include <inttypes.h>
@@ -189,11 +190,14 @@ static struct kx_error *print_page(const struct probe *p, uint64_t pfn)
 	uint64_t mem_map = (smm & ~UINT64_C(0x1f)) + (nr << (sbits - page_shift)) * page_size;
 	uint64_t va = mem_map + (pfn - (nr << (sbits - page_shift))) * page_size;
 	KX_TRY(read_virt(p, va, page, sizeof(page)));
+	uint64_t pa = 0;
+	KX_TRY(p->loongarch ? vtop_loongarch64(p, va, &pa) : vtop(p, va, &pa));
 	printf("pfn 0x%" PRIx64 " page 0x%" PRIx64 " flags 0x%" PRIx64 " head 0x%" PRIx64
 	       " mapping 0x%" PRIx64 " private 0x%" PRIx64 " mapcount 0x%08" PRIx32
-	       " refcount %" PRIu32 " tail1 0x%016" PRIx64 "\n", pfn, va, kx_get_le64(page),
-	       kx_get_le64(page + 8), kx_get_le64(page + 24), kx_get_le64(page + 40),
-	       kx_get_le32(page + 48), kx_get_le32(page + 52), kx_get_le64(page + 16));
+	       " refcount %" PRIu32 " tail1 0x%016" PRIx64 " page_pa 0x%" PRIx64 "\n", pfn, va,
+	       kx_get_le64(page), kx_get_le64(page + 8), kx_get_le64(page + 24),
+	       kx_get_le64(page + 40), kx_get_le32(page + 48), kx_get_le32(page + 52),
+	       kx_get_le64(page + 16), pa);
 	return NULL;
 }
 

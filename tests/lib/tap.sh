@@ -100,3 +100,18 @@ tap_skip_guests() {
 	tap_done
 	exit 0
 }
+
+# tap_real_capture WHAT: set real (the 1 GiB capture of Debian's 6.1
+# kernel), kver and vmlinux (its debug vmlinux) from tests/e2e's cache
+# ($KX_E2E_CACHE, else $KX_BUILDDIR/e2e-cache); when either is missing,
+# skip WHAT and end the script.
+tap_real_capture() {
+	tap_cache_=${KX_E2E_CACHE:-${KX_BUILDDIR:-.}/e2e-cache}
+	real=$tap_cache_/vmcore-1024M-1cpu/vmcore.elf
+	kver=$(cat "$tap_cache_/vmcore-1024M-1cpu/kernel-version" 2>/dev/null)
+	vmlinux=$tap_cache_/dbg/vmlinux-$kver
+	[ -r "$real" ] && [ -r "$vmlinux" ] && return 0
+	tap_skip "$1" "no captured vmcore or debug vmlinux in $tap_cache_ (tests/e2e makes them)"
+	tap_done
+	exit
+}

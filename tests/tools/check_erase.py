@@ -6,12 +6,17 @@
 check_erase.py compare VMCORE DUMP RANGES
        Every page libkdumpfile reads from DUMP must equal VMCORE's, except
        the bytes RANGES lists ("VADDR OFFSET SIZE X|0" per line,
-       kernel-image addresses), which must read 'X' or zero. Exit 0 when all match."""
+       kernel-image addresses), which must read 'X' or zero. Exit 0 when all match.
+check_erase.py note ELFDUMP VMCORE INFOFILE
+       ELFDUMP's PT_NOTE segment must be VMCORE's followed by one note named
+       "ERASEINFO", type 0, whose descriptor is INFOFILE's bytes, padded with
+       zeros to 4 bytes. Exit 0 when it is."""
 import struct
 import sys
 
 
-def loads(path):
+def phdrs(path, p_type):
+    """(offset, vaddr, paddr, filesz) of each program header of p_type."""
     with open(path, "rb") as f:
         hdr = f.read(64)
         phoff, = struct.unpack_from("<Q", hdr, 32)
@@ -20,9 +25,35 @@ def loads(path):
         out = []
         for _ in range(phnum):
             ph = struct.unpack("<IIQQQQQQ", f.read(56))
-            if ph[0] == 1:  # PT_LOAD: offset, vaddr, paddr, filesz
+            if ph[0] == p_type:
                 out.append((ph[2], ph[3], ph[4], ph[5]))
         return out
+
+
+def loads(path):
+    return phdrs(path, 1)  # PT_LOAD
+
+
+def pt_note(path):
+    (off, _, _, filesz), = phdrs(path, 4)  # the one PT_NOTE
+    with open(path, "rb") as f:
+        f.seek(off)
+        return f.read(filesz)
+
+
+def note(elf_dump, vmcore, info_path):
+    info = open(info_path, "rb").read()
+    want = pt_note(vmcore) + struct.pack("<III", 10, len(info), 0) + b"ERASEINFO\0\0\0"
+    want += info + bytes(-len(info) % 4)
+    got = pt_note(elf_dump)
+    if got != want:
+        first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
+                     min(len(got), len(want)))
+        print("PT_NOTE is %d bytes, expected %d; first difference at %d"
+              % (len(got), len(want), first))
+        return 1
+    print("ERASEINFO descsz %d, padded with %d" % (len(info), -len(info) % 4))
+    return 0
 
 
 def image_va_to_pa(segs, va):
@@ -98,5 +129,7 @@ if __name__ == "__main__":
         sys.exit(patch(a[1], int(a[2], 0), a[3]))
     if len(a) == 4 and a[0] == "compare":
         sys.exit(compare(a[1], a[2], a[3]))
+    if len(a) == 4 and a[0] == "note":
+        sys.exit(note(a[1], a[2], a[3]))
     print(__doc__)
     sys.exit(2)
