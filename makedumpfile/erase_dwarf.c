@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,8 @@
 #include "erase_conf.h"
 #include "erase_dwarf.h"
 #include "erase_map.h"
+#include "module_debuginfo.h"
+#include "root.h"
 #include "vmcore.h"
 #include "vmcoreinfo.h"
 #include "vtop.h"
@@ -26,10 +29,13 @@ struct value {
 };
 
 struct ctx {
-	Dwarf *dw;
+	Dwarf *dw;                 // the current section's: vmlinux's or a module's
+	Dwarf *kernel_dw;          // vmlinux's
 	const struct kx_vmcore *vm;
+	const struct kx_root *root;
 	struct kx_erase_map *map;
-	uint64_t slide;            // KASLR: KERNELOFFSET
+	uint64_t slide;            // added to the current DWARF's addresses
+	uint64_t kernel_slide;     // KASLR: KERNELOFFSET
 	const char *iter;          // the loop variable in scope, or NULL
 	struct value iter_val;
 	unsigned int err_line;     // the config line an error comes from
@@ -86,7 +92,7 @@ static bool each_top_die(Dwarf *dw, bool (*fn)(Dwarf_Die *die, void *arg), void 
 
 struct lookup {
 	const char *name;
-	int tag;
+	const char *type_name;     // match_var: only variables of this struct type
 	Dwarf_Die found;
 	uint64_t addr;
 };
@@ -96,6 +102,11 @@ static bool match_var(Dwarf_Die *die, void *arg)
 	struct lookup *l = arg;
 	const char *name = dwarf_tag(die) == DW_TAG_variable ? die_name(die) : NULL;
 	if (!name || strcmp(name, l->name) || !var_address(die, &l->addr))
+		return false;
+	Dwarf_Die t;
+	const char *tname;
+	if (l->type_name && (!type_of(die, &t) || !(tname = die_name(&t)) ||
+			     strcmp(tname, l->type_name)))
 		return false;
 	l->found = *die;
 	return true;
@@ -463,14 +474,353 @@ static struct kx_error *run_stmt(struct ctx *c, const struct kx_erase_stmt *s)
 	}
 }
 
-static struct kx_error *run_all(struct ctx *c, const struct kx_erase_conf *conf, size_t *skipped)
+// [MODULE] sections: the module in the dump, through the vmlinux DWARF.
+
+enum {
+	MAX_MODULES = 65536,      // a longer `modules` list is corrupt
+	MAX_MODULE_NAME = 255,
+	MAX_SECTION_NAME = 255,
+	MOD_CORE_TYPES = 4,       // 6.4+: MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT
+};
+
+// Where the walk finds things, in bytes from the start of each struct;
+// widths are those of the integer members.
+struct mod_layout {
+	uint64_t list, name, name_size, sect_attrs;
+	uint64_t core, core_stride;   // core_layout, or mem[0] and sizeof(mem[0])
+	size_t ncore;                 // 1, or MOD_CORE_TYPES
+	uint64_t base, size, size_width;  // inside core_layout / module_memory
+	uint64_t nsections, nsections_width, attrs, attr_size, attr_addr, attr_name;
+};
+
+// The offset of the member chain @path (NULL-terminated) inside @t and
+// the last member's type.
+static bool member_path(Dwarf_Die *t, const char *const *path, uint64_t *off_ret,
+			Dwarf_Die *type_ret)
 {
+	Dwarf_Die cur = *t, m;
+	uint64_t off = 0, o;
+	for (; *path; path++) {
+		if (!is_aggregate(&cur) || !find_member(&cur, *path, 0, &o, &m) ||
+		    !type_of(&m, &cur))
+			return false;
+		off += o;
+	}
+	*off_ret = off;
+	*type_ret = cur;
+	return true;
+}
+
+static struct kx_error *kernel_struct(const struct ctx *c, const char *name, Dwarf_Die *ret)
+{
+	struct lookup l = { .name = name };
+	KX_CHECK(each_top_die(c->kernel_dw, match_struct, &l), KX_ERROR_UNSUPPORTED,
+		 "the vmlinux has no struct %s: cannot find the dump's modules", name);
+	*ret = l.found;
+	return NULL;
+}
+
+// A member of the layout: its offset and, through @width_ret, its size.
+static struct kx_error *layout_member(Dwarf_Die *t, const char *sname, const char *const *path,
+				      uint64_t *off_ret, uint64_t *width_ret)
+{
+	Dwarf_Die mt;
+	Dwarf_Word w = 0;
+	KX_CHECK(member_path(t, path, off_ret, &mt) && dwarf_aggregate_size(&mt, &w) == 0 && w,
+		 KX_ERROR_UNSUPPORTED, "struct %s has no member %s%s%s: unknown module layout",
+		 sname, path[0], path[1] ? "." : "", path[1] ? path[1] : "");
+	if (width_ret)
+		*width_ret = w;
+	return NULL;
+}
+
+static struct kx_error *array_elem(Dwarf_Die *array, Dwarf_Die *elem_ret, uint64_t *size_ret,
+				   uint64_t *count_ret)
+{
+	Dwarf_Word total = 0, size = 0;
+	KX_CHECK(dwarf_tag(array) == DW_TAG_array_type && type_of(array, elem_ret) &&
+		 dwarf_aggregate_size(elem_ret, &size) == 0 && size, KX_ERROR_UNSUPPORTED,
+		 "unknown module layout: not an array");
+	if (count_ret)
+		*count_ret = dwarf_aggregate_size(array, &total) == 0 ? total / size : 0;
+	*size_ret = size;
+	return NULL;
+}
+
+// struct module: before 6.4 the core is core_layout.{base,size}; from 6.4
+// (commit ac3b43283923) mem[MOD_TEXT..] are struct module_memory.
+static struct kx_error *core_layout(Dwarf_Die *mod, struct mod_layout *L)
+{
+	Dwarf_Die t, elem;
+	uint64_t count;
+	if (member_path(mod, (const char *const[]){ "core_layout", NULL }, &L->core, &t)) {
+		L->ncore = 1;
+	} else {
+		KX_CHECK(member_path(mod, (const char *const[]){ "mem", NULL }, &L->core, &t),
+			 KX_ERROR_UNSUPPORTED,
+			 "struct module has neither core_layout nor mem: unknown module layout");
+		KX_TRY(array_elem(&t, &elem, &L->core_stride, &count));
+		KX_CHECK(count >= MOD_CORE_TYPES, KX_ERROR_UNSUPPORTED,
+			 "struct module's mem[] has %llu entries: unknown module layout",
+			 (unsigned long long)count);
+		L->ncore = MOD_CORE_TYPES;
+		t = elem;
+	}
+	uint64_t bw;
+	KX_TRY(layout_member(&t, "module_layout", (const char *const[]){ "base", NULL }, &L->base, &bw));
+	KX_TRY(layout_member(&t, "module_layout", (const char *const[]){ "size", NULL }, &L->size,
+			     &L->size_width));
+	KX_CHECK(bw == PTR_SIZE && L->size_width <= 8, KX_ERROR_UNSUPPORTED,
+		 "unknown module layout: base or size of unexpected width");
+	return NULL;
+}
+
+// struct module_sect_attrs { ...; unsigned int nsections; struct
+// module_sect_attr attrs[]; }, each attr an address and a name: its own
+// `name` (before 5.8) or its bin_attribute's battr.attr.name.
+static struct kx_error *sect_layout(const struct ctx *c, struct mod_layout *L)
+{
+	Dwarf_Die sa, attrs, attr;
+	KX_TRY(kernel_struct(c, "module_sect_attrs", &sa));
+	KX_TRY(layout_member(&sa, "module_sect_attrs", (const char *const[]){ "nsections", NULL },
+			     &L->nsections, &L->nsections_width));
+	KX_CHECK(L->nsections_width <= 8 &&
+		 member_path(&sa, (const char *const[]){ "attrs", NULL }, &L->attrs, &attrs),
+		 KX_ERROR_UNSUPPORTED, "struct module_sect_attrs has no attrs: unknown module layout");
+	KX_TRY(array_elem(&attrs, &attr, &L->attr_size, NULL));
+	KX_TRY(layout_member(&attr, "module_sect_attr", (const char *const[]){ "address", NULL },
+			     &L->attr_addr, NULL));
+	Dwarf_Die nt;
+	if (!member_path(&attr, (const char *const[]){ "name", NULL }, &L->attr_name, &nt))
+		KX_TRY(layout_member(&attr, "module_sect_attr",
+				     (const char *const[]){ "battr", "attr", "name", NULL },
+				     &L->attr_name, NULL));
+	return NULL;
+}
+
+static struct kx_error *module_layout(const struct ctx *c, struct mod_layout *L)
+{
+	Dwarf_Die mod;
+	KX_TRY(kernel_struct(c, "module", &mod));
+	KX_TRY(layout_member(&mod, "module", (const char *const[]){ "list", NULL }, &L->list, NULL));
+	KX_TRY(layout_member(&mod, "module", (const char *const[]){ "name", NULL }, &L->name,
+			     &L->name_size));
+	KX_TRY(layout_member(&mod, "module", (const char *const[]){ "sect_attrs", NULL },
+			     &L->sect_attrs, NULL));
+	KX_TRY(core_layout(&mod, L));
+	return sect_layout(c, L);
+}
+
+static struct kx_error *read_uint(const struct ctx *c, uint64_t vaddr, uint64_t width,
+				  uint64_t *ret)
+{
+	uint8_t b[8] = { 0 };
+	KX_TRY(read_mem(c, vaddr, b, (size_t)width));
+	*ret = kx_get_le64(b);
+	return NULL;
+}
+
+// A NUL-terminated string of at most @cap - 1 bytes at @vaddr.
+static struct kx_error *read_string(const struct ctx *c, uint64_t vaddr, char *buf, size_t cap)
+{
+	size_t n = 0;
+	for (; n + 1 < cap; n++) {
+		KX_TRY(read_mem(c, vaddr + n, &buf[n], 1));
+		if (!buf[n])
+			return NULL;
+	}
+	buf[n] = 0;
+	return NULL;
+}
+
+// The struct module named @name in the kernel's `modules` list; *ret = 0
+// when it is not loaded.
+static struct kx_error *find_module(const struct ctx *c, const struct mod_layout *L,
+				    const char *name, uint64_t *ret)
+{
+	struct lookup l = { .name = "modules", .type_name = "list_head" };
+	KX_CHECK(each_top_die(c->kernel_dw, match_var, &l), KX_ERROR_UNSUPPORTED,
+		 "the vmlinux has no list_head 'modules': cannot find the dump's modules");
+	uint64_t head = l.addr + c->kernel_slide, node;
+	KX_TRY(read_ptr(c, head, &node));
+	for (size_t n = 0; n < MAX_MODULES; n++) {
+		if (node == head || !node) {
+			*ret = 0;
+			return NULL;
+		}
+		char mname[MAX_MODULE_NAME + 1];
+		uint64_t mod = node - L->list;
+		KX_TRY(read_string(c, mod + L->name, mname,
+				   L->name_size < sizeof(mname) ? (size_t)L->name_size + 1 : sizeof(mname)));
+		if (kx_module_debuginfo_same_name(mname, name)) {
+			*ret = mod;
+			return NULL;
+		}
+		KX_TRY(read_ptr(c, node, &node));
+	}
+	return kx_error_create(KX_ERROR_CORRUPT, "the kernel's module list does not end within %d entries",
+			       MAX_MODULES);
+}
+
+// The lowest and highest address of the module's core memory.
+static struct kx_error *module_core(const struct ctx *c, const struct mod_layout *L, uint64_t mod,
+				    uint64_t *start_ret, uint64_t *end_ret)
+{
+	uint64_t start = UINT64_MAX, end = 0;
+	for (size_t i = 0; i < L->ncore; i++) {
+		uint64_t at = mod + L->core + i * L->core_stride, base, size;
+		KX_TRY(read_ptr(c, at + L->base, &base));
+		KX_TRY(read_uint(c, at + L->size, L->size_width, &size));
+		if (!size)
+			continue;
+		KX_CHECK(base + size > base, KX_ERROR_CORRUPT, "module core at 0x%llx wraps around",
+			 (unsigned long long)base);
+		start = base < start ? base : start;
+		end = base + size > end ? base + size : end;
+	}
+	*start_ret = start;
+	*end_ret = end;
+	return NULL;
+}
+
+static void free_sections(struct kx_module_section *secs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(secs[i].name);
+	free(secs);
+}
+
+static struct kx_error *read_sections(const struct ctx *c, const struct mod_layout *L,
+				      const char *name, uint64_t mod, struct kx_module_section **ret,
+				      size_t *n_ret)
+{
+	uint64_t sa, n;
+	KX_TRY(read_ptr(c, mod + L->sect_attrs, &sa));
+	KX_CHECK(sa, KX_ERROR_UNSUPPORTED, "module %s has no section addresses (sect_attrs is NULL, "
+		 "as without CONFIG_SYSFS or CONFIG_KALLSYMS)", name);
+	KX_TRY(read_uint(c, sa + L->nsections, L->nsections_width, &n));
+	KX_CHECK(n <= KX_MODULE_MAX_SECTIONS, KX_ERROR_CORRUPT,
+		 "module %s claims %llu sections", name, (unsigned long long)n);
+	struct kx_module_section *secs = calloc(n ? n : 1, sizeof(*secs));
+	if (!secs)
+		return &kx_enomem;
+	struct kx_error *err = NULL;
+	for (size_t i = 0; !err && i < n; i++) {
+		uint64_t at = sa + L->attrs + i * L->attr_size, np;
+		char sname[MAX_SECTION_NAME + 1];
+		err = read_ptr(c, at + L->attr_addr, &secs[i].addr);
+		if (!err)
+			err = read_ptr(c, at + L->attr_name, &np);
+		if (!err)
+			err = read_string(c, np, sname, sizeof(sname));
+		if (!err && !(secs[i].name = strdup(sname)))
+			err = &kx_enomem;
+	}
+	if (err) {
+		free_sections(secs, n);
+		return kx_error_prefix(err, "module %s's section table", name);
+	}
+	*ret = secs;
+	*n_ret = (size_t)n;
+	return NULL;
+}
+
+// Where the statements of section @name go: the module's debuginfo in
+// *di_ret, or a skip recorded in @skip.
+static struct kx_error *enter_module(const struct ctx *c, const char *name,
+				     struct kx_module_debuginfo **di_ret, struct kx_erase_skip *skip)
+{
+	struct mod_layout L = { .core_stride = 0 };
+	uint64_t mod, start, end;
+	KX_TRY(module_layout(c, &L));
+	KX_TRY(find_module(c, &L, name, &mod));
+	if (!mod) {
+		skip->why = KX_ERASE_SKIP_NOT_LOADED;
+		return NULL;
+	}
+	KX_TRY(module_core(c, &L, mod, &start, &end));
+	KX_CHECK(start < end, KX_ERROR_CORRUPT, "module %s has no core memory", name);
+	struct kx_module_section *secs = NULL;
+	size_t nsecs = 0;
+	KX_TRY(read_sections(c, &L, name, mod, &secs, &nsecs));
+	const char *release = c->vm->vi ? c->vm->vi->osrelease : NULL;
+	char *path = NULL;
+	struct kx_error *err = release ? kx_module_debuginfo_find(c->root, release, name, &path)
+		: kx_error_create(KX_ERROR_NOT_FOUND, "the dump has no OSRELEASE to find modules by");
+	if (!err)
+		err = kx_module_debuginfo_open(c->root, name, path, start, end, secs, nsecs, di_ret);
+	free(path);
+	free_sections(secs, nsecs);
+	if (err && err->code == KX_ERROR_NOT_FOUND) {
+		skip->why = KX_ERASE_SKIP_NO_DEBUGINFO;
+		skip->detail = strdup(err->message);
+		kx_error_destroy(err);
+		return skip->detail ? NULL : &kx_enomem;
+	}
+	return err;
+}
+
+void kx_erase_skips_deinit(struct kx_erase_skips *skips)
+{
+	for (size_t i = 0; i < skips->n; i++)
+		free(skips->v[i].detail);
+	free(skips->v);
+	*skips = (struct kx_erase_skips){ 0 };
+}
+
+static struct kx_error *add_skip(struct kx_erase_skips *skips, const char *module,
+				 struct kx_erase_skip **ret)
+{
+	struct kx_erase_skip *v = realloc(skips->v, (skips->n + 1) * sizeof(*v));
+	if (!v)
+		return &kx_enomem;
+	skips->v = v;
+	*ret = &v[skips->n++];
+	**ret = (struct kx_erase_skip){ .module = module };
+	return NULL;
+}
+
+// Switch @c to the section of statement @s: the vmlinux, or a module
+// (whose debuginfo replaces *di), or a skipped one (*skip set).
+static struct kx_error *enter_section(struct ctx *c, const struct kx_erase_stmt *s,
+				      struct kx_module_debuginfo **di, struct kx_erase_skips *skips,
+				      struct kx_erase_skip **skip)
+{
+	kx_module_debuginfo_destroy(*di);
+	*di = NULL;
+	*skip = NULL;
+	c->dw = c->kernel_dw;
+	c->slide = c->kernel_slide;
+	if (!strcmp(s->module, "vmlinux"))
+		return NULL;
+	struct kx_erase_skip tmp = { .module = s->module };
+	struct kx_error *err = enter_module(c, s->module, di, &tmp);
+	if (err)
+		return kx_error_prefix(err, "[%s]", s->module);
+	if (!*di) {
+		KX_TRY(add_skip(skips, s->module, skip));
+		**skip = tmp;
+		return NULL;
+	}
+	c->dw = kx_module_debuginfo_dwarf(*di, &c->slide);
+	return NULL;
+}
+
+static struct kx_error *run_all(struct ctx *c, const struct kx_erase_conf *conf,
+				struct kx_module_debuginfo **di, struct kx_erase_skips *skips)
+{
+	const char *section = NULL;
+	struct kx_erase_skip *skip = NULL;
 	for (size_t i = 0; i < conf->nstmts; i++) {
 		const struct kx_erase_stmt *s = &conf->stmts[i];
-		// FIXME: module sections need the module's debuginfo and its load
-		// address from the dump; upstream skips them when it cannot.
-		if (strcmp(s->module, "vmlinux")) {
-			(*skipped)++;
+		if (s->module != section) {
+			section = s->module;
+			struct kx_error *err = enter_section(c, s, di, skips, &skip);
+			if (err)
+				return kx_error_prefix(err, "%s:%u", conf->path, s->line);
+		}
+		if (skip) {
+			skip->nstmts++;
 			continue;
 		}
 		struct kx_error *err = run_stmt(c, s);
@@ -497,25 +847,27 @@ static struct kx_error *open_dwarf(const char *vmlinux, int *fd_ret, Dwarf **ret
 }
 
 struct kx_error *kx_erase_build(const struct kx_erase_conf *conf, const char *vmlinux,
-				const struct kx_vmcore *vm, struct kx_erase_map **ret,
-				size_t *skipped_ret)
+				const struct kx_vmcore *vm, const struct kx_root *root,
+				struct kx_erase_map **ret, struct kx_erase_skips *skips_ret)
 {
+	*skips_ret = (struct kx_erase_skips){ 0 };
 	KX_CHECK(vm->vtop, KX_ERROR_UNSUPPORTED,
 		 "--config needs the dead kernel's page tables, and this vmcore has no usable VMCOREINFO");
-	struct ctx c = { .vm = vm, .slide = vm->vi ? vm->vi->kernel_offset : 0 };
+	struct ctx c = { .vm = vm, .root = root,
+			 .kernel_slide = vm->vi ? vm->vi->kernel_offset : 0 };
 	int fd;
-	KX_TRY(open_dwarf(vmlinux, &fd, &c.dw));
-	size_t skipped = 0;
+	KX_TRY(open_dwarf(vmlinux, &fd, &c.kernel_dw));
+	struct kx_module_debuginfo *di = NULL;
 	struct kx_error *err = kx_erase_map_create(&c.map);
 	if (!err)
-		err = run_all(&c, conf, &skipped);
-	dwarf_end(c.dw);
+		err = run_all(&c, conf, &di, skips_ret);
+	kx_module_debuginfo_destroy(di);
+	dwarf_end(c.kernel_dw);
 	close(fd);
 	if (err) {
 		kx_erase_map_destroy(c.map);
 		return err;
 	}
 	*ret = c.map;
-	*skipped_ret = skipped;
 	return NULL;
 }

@@ -19,6 +19,17 @@
  *    is left alone.
  * Loops walk arrays, NULL- or cycle-terminated lists (via), and list_head
  * lists (within), at most KX_ERASE_MAX_ITER elements.
+ *
+ * A [MODULE] section's symbols and types come from that module's
+ * debuginfo (module_debuginfo.h), found for the dump's OSRELEASE and
+ * relocated to where the dump's struct module says its sections are: the
+ * module is looked up by name in the kernel's `modules` list, its core
+ * range is core_layout.base/size (before 6.4) or the mem[MOD_TEXT ..
+ * MOD_RO_AFTER_INIT] regions (6.4 on), its section addresses come from
+ * sect_attrs (the table behind /sys/module/NAME/sections/), all laid out
+ * by the vmlinux DWARF. As makedumpfile.conf(5) says, a section whose
+ * module is not loaded is ignored, and one whose debuginfo cannot be found
+ * is skipped; both are reported in the skip list.
  */
 #ifndef KX_ERASE_DWARF_H
 #define KX_ERASE_DWARF_H
@@ -29,7 +40,31 @@
 
 struct kx_erase_conf;
 struct kx_erase_map;
+struct kx_root;
 struct kx_vmcore;
+
+/** Why the statements of a [MODULE] section were not run. */
+enum kx_erase_skip_why {
+	KX_ERASE_SKIP_NOT_LOADED,    /**< the dump has no module of that name */
+	KX_ERASE_SKIP_NO_DEBUGINFO,  /**< no file, or one without DWARF */
+};
+
+/** One skipped section. */
+struct kx_erase_skip {
+	const char *module;          /**< the section name, owned by the conf */
+	enum kx_erase_skip_why why;
+	size_t nstmts;               /**< statements skipped */
+	char *detail;                /**< KX_ERASE_SKIP_NO_DEBUGINFO: what failed */
+};
+
+/** The skipped sections of one kx_erase_build(), in file order. */
+struct kx_erase_skips {
+	struct kx_erase_skip *v;
+	size_t n;
+};
+
+/** Free what @p skips holds (not @p skips). */
+void kx_erase_skips_deinit(struct kx_erase_skips *skips);
 
 enum {
 	/** Most elements a loop visits: a corrupt list must not hang us. */
@@ -44,17 +79,21 @@ enum {
  * Build the frozen erase map of @p conf.
  * @param vmlinux      the kernel with debug information (-x)
  * @param vm           the vmcore; needs page tables (vm->vtop)
+ * @param root         where module debuginfo is searched (/lib/modules,
+ *                     /usr/lib/debug)
  * @param ret          receives the map, owned by the caller
- * @param skipped_ret  receives the number of statements in sections other
- *                     than [vmlinux], which need module debuginfo and are skipped
+ * @param skips_ret    receives the skipped [MODULE] sections; the caller
+ *                     calls kx_erase_skips_deinit() (also after an error)
  * @return NULL; KX_ERROR_OS/CORRUPT for an unreadable vmlinux or one
  *         without DWARF; "PATH:LINE: ..." errors (KX_ERROR_NOT_FOUND for a
  *         missing symbol or member, KX_ERROR_INVALID_ARG for a type that
- *         does not fit the command, errors of reading the dump);
- *         KX_ERROR_UNSUPPORTED without page tables; &kx_enomem.
+ *         does not fit the command, errors of reading the dump, and for a
+ *         [MODULE] section a module list or struct module that cannot be
+ *         read: KX_ERROR_UNSUPPORTED for a layout not known, e.g. no
+ *         sect_attrs); KX_ERROR_UNSUPPORTED without page tables; &kx_enomem.
  */
 struct kx_error *kx_erase_build(const struct kx_erase_conf *conf, const char *vmlinux,
-				const struct kx_vmcore *vm, struct kx_erase_map **ret,
-				size_t *skipped_ret);
+				const struct kx_vmcore *vm, const struct kx_root *root,
+				struct kx_erase_map **ret, struct kx_erase_skips *skips_ret);
 
 #endif /* KX_ERASE_DWARF_H */

@@ -156,7 +156,26 @@ static enum kx_compress_method method_of(const struct kx_mdf_opts *o, const stru
 	return (enum kx_compress_method)o->compression;
 }
 
-// --config: what to erase, resolved against -x VMLINUX and the vmcore.
+// What makedumpfile.conf(5) says happens to a [MODULE] section that
+// cannot be resolved: it is skipped, with a message.
+static void report_skips(const struct kx_mdf_opts *o, const struct kx_log *log,
+			 const struct kx_erase_skips *skips)
+{
+	for (size_t i = 0; i < skips->n; i++) {
+		const struct kx_erase_skip *k = &skips->v[i];
+		if (k->why == KX_ERASE_SKIP_NOT_LOADED)
+			kx_log_msg(log, KX_LOG_COMMON, "%s: [%s]: module %s is not loaded in the dump: "
+				   "skipping to next Module section (%zu command(s)).\n", o->config,
+				   k->module, k->module, k->nstmts);
+		else
+			kx_log_msg(log, KX_LOG_COMMON, "%s: [%s]: Can't get Module debuginfo for module "
+				   "'%s' (%s): skipping to next Module section (%zu command(s)).\n",
+				   o->config, k->module, k->module, k->detail, k->nstmts);
+	}
+}
+
+// --config: what to erase, resolved against -x VMLINUX and the vmcore;
+// module debuginfo is searched under $KX_ROOT (tests point it at a tree).
 static struct kx_error *erase_setup(const struct kx_mdf_opts *o, const struct kx_log *log,
 				    const struct kx_vmcore *vm, struct kx_erase_map **ret)
 {
@@ -165,12 +184,19 @@ static struct kx_error *erase_setup(const struct kx_mdf_opts *o, const struct kx
 		return NULL;
 	struct kx_erase_conf *conf;
 	KX_TRY(kx_erase_conf_load(o->config, &conf));
-	size_t skipped = 0;
-	struct kx_error *err = kx_erase_build(conf, o->vmlinux, vm, ret, &skipped);
+	struct kx_root root;
+	struct kx_error *err = kx_root_init(&root, getenv("KX_ROOT"));
+	if (err) {
+		kx_erase_conf_destroy(conf);
+		return err;
+	}
+	struct kx_erase_skips skips;
+	err = kx_erase_build(conf, o->vmlinux, vm, &root, ret, &skips);
+	if (!err)
+		report_skips(o, log, &skips);
+	kx_erase_skips_deinit(&skips);
+	kx_root_deinit(&root);
 	kx_erase_conf_destroy(conf);
-	if (!err && skipped)
-		kx_log_msg(log, KX_LOG_COMMON, "%s: %zu command(s) in kernel module sections "
-			   "skipped: module debuginfo is not supported.\n", o->config, skipped);
 	return err;
 }
 

@@ -21,18 +21,32 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 cc=${CC:-gcc}
-tap_run "build the test vmlinux" 0 sh -c "$cc -g -O0 -fno-pic -mcmodel=kernel -ffreestanding \
-	-c '$D/vmlinux.c' -o '$tmp/v.o' && $cc -nostdlib -static -no-pie \
-	-Wl,-Ttext=0xffffffff81100000 -Wl,-Tdata=0xffffffff81200000 -Wl,--build-id=none \
-	-o '$tmp/vmlinux' '$tmp/v.o' && objcopy -O binary '$tmp/vmlinux' '$tmp/img.bin'"
-cat >"$tmp/e.spec" <<'SPEC'
+rel=6.1.0-kxtest
+# build_kernel NAME CFLAGS: $tmp/NAME (the vmlinux) and $tmp/NAME.core,
+# a vmcore holding its data and, at module_area, kx_testmod's .data.
+build_kernel() {
+	tap_run "build the test vmlinux $1" 0 sh -c "$cc -g -O0 -fno-pic -mcmodel=kernel \
+		-ffreestanding $2 -c '$D/vmlinux.c' -o '$tmp/$1.o' && $cc -nostdlib -static -no-pie \
+		-Wl,-Ttext=0xffffffff81100000 -Wl,-Tdata=0xffffffff81200000 -Wl,--build-id=none \
+		-o '$tmp/$1' '$tmp/$1.o' && objcopy -O binary '$tmp/$1' '$tmp/$1.bin'"
+	tap_run "vmcore with the $1 data" 0 sh -c "'$B/tests/gen/mkvmcore' '$tmp/e.spec' \
+		'$tmp/$1.core' && '$PY' '$S/tests/tools/check_erase.py' patch '$tmp/$1.core' \
+		0xffffffff81100000 '$tmp/$1.bin' && '$PY' '$S/tests/tools/check_erase.py' patch \
+		'$tmp/$1.core' $(nm "$tmp/$1" | awk '$3 == "module_area" { print "0x" $1 }') \
+		'$tmp/mod.data'"
+}
+cat >"$tmp/e.spec" <<SPEC
 arch = x86_64
 kernel = 6.1
+osrelease = $rel
 ram = 0x1000-0x9fc00, 0x100000-0x8000000
 phys_base = 0x2000000
 SPEC
-tap_run "vmcore with the vmlinux data" 0 sh -c "'$B/tests/gen/mkvmcore' '$tmp/e.spec' '$tmp/v.core' \
-	&& '$PY' '$S/tests/tools/check_erase.py' patch '$tmp/v.core' 0xffffffff81100000 '$tmp/img.bin'"
+tap_run "build the test module" 0 sh -c "$cc -g -O0 -fno-pic -mcmodel=kernel -ffreestanding \
+	-c '$D/testmod.c' -o '$tmp/kx_testmod.ko' && objcopy -O binary -j .data \
+	'$tmp/kx_testmod.ko' '$tmp/mod.data'"
+build_kernel vmlinux ""
+mv "$tmp/vmlinux.core" "$tmp/v.core"
 
 # Where the erased bytes are, from the link map and vmlinux.c's layout.
 sym() { nm "$tmp/vmlinux" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
@@ -66,7 +80,8 @@ for opts in "-E -d 0" "-c -d 1 --num-threads 2" "-d 0"; do
 	rm -f "$out"
 	tap_run "$opts: dump with --config" 0 "$MDF" -x "$tmp/vmlinux" --config "$D/filter.conf" \
 		$opts "$tmp/v.core" "$out"
-	tap_match "$opts: module section reported as skipped" "1 command.* kernel module sections skipped" \
+	tap_match "$opts: a module not loaded is skipped" \
+		"^$D/filter.conf: \\[some_module\\]: module some_module is not loaded in the dump: skipping to next Module section \\(1 command\\(s\\)\\)\\.\$" \
 		"$tap_out"
 	tap_run "$opts: erased bytes and nothing else" 0 "$PY" "$S/tests/tools/check_erase.py" \
 		compare "$tmp/v.core" "$out" "$tmp/ranges"
@@ -133,6 +148,67 @@ if command -v makedumpfile >/dev/null 2>&1; then
 	tap_check "it found the ERASEINFO note" "$info" "$tap_out"
 	tap_same "and wrote the dump we write of it" "$tmp/theirs-from-elf" "$tmp/from-elf"
 fi
+
+# [MODULE] sections: kx_testmod is found in the modules list of vmlinux.c
+# (6.1's core_layout, then 6.4's mem[]), its debuginfo under $KX_ROOT's
+# /usr/lib/debug/lib/modules/RELEASE, relocated by the section addresses of
+# its sect_attrs: .data at module_area, .bss 4096 bytes on.
+msym() { nm "$tmp/kx_testmod.ko" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
+mkdir -p "$tmp/root/usr/lib/debug/lib/modules/$rel/kernel/extra"
+cp "$tmp/kx_testmod.ko" "$tmp/root/usr/lib/debug/lib/modules/$rel/kernel/extra/"
+cat >"$tmp/mod.conf" <<'CONF'
+[vmlinux]
+erase plain_array size 6
+[kx_testmod]
+erase mod_cred.token
+for k in mod_keys
+	erase k.k size 4
+endfor
+erase mod_bss_secret size 8
+[not_loaded]
+erase foo
+[other_mod]
+erase bar
+[vmlinux]
+erase cred.key
+CONF
+mod_info='erase plain_array size 6
+erase mod_cred.token size 24
+erase k.k size 4
+erase k.k size 4
+erase k.k size 4
+erase k.k size 4
+erase mod_bss_secret size 8
+erase cred.key size 32'
+mod_check() {
+	kernel=$1
+	ma=$(nm "$tmp/$kernel" | awk '$3 == "module_area" { print "0x" $1 }')
+	{
+		add "$(nm "$tmp/$kernel" | awk '$3 == "plain_array" { print "0x" $1 }')" 0 6 X
+		add "$ma" $(($(msym mod_cred) + 16)) 24 X
+		for i in 0 1 2 3; do add "$ma" $(($(msym mod_keys) + 8 * i)) 4 X; done
+		add "$ma" $((4096 + $(msym mod_bss_secret))) 8 X
+		add "$(nm "$tmp/$kernel" | awk '$3 == "cred" { print "0x" $1 }')" 8 32 X
+	} >"$tmp/mod.ranges"
+	rm -f "$tmp/mod.dump"
+	tap_run "$kernel: [MODULE] sections" 0 env KX_ROOT="$tmp/root" "$MDF" -x "$tmp/$kernel" \
+		--config "$tmp/mod.conf" -d 0 "$tmp/$kernel.core" "$tmp/mod.dump"
+	tap_match "$kernel: a module not loaded is skipped" \
+		"^$tmp/mod.conf: \\[not_loaded\\]: module not_loaded is not loaded in the dump: skipping" \
+		"$tap_out"
+	tap_match "$kernel: a module without debuginfo is skipped" \
+		"^$tmp/mod.conf: \\[other_mod\\]: Can't get Module debuginfo for module 'other_mod' \\(no debuginfo for module other_mod in $tmp/root/usr/lib/debug/lib/modules/$rel, $tmp/root/lib/modules/$rel\\): skipping to next Module section \\(1 command\\(s\\)\\)\\.\$" \
+		"$tap_out"
+	tap_run "$kernel: module bytes erased and nothing else" 0 "$PY" \
+		"$S/tests/tools/check_erase.py" compare "$tmp/$kernel.core" "$tmp/mod.dump" "$tmp/mod.ranges"
+	tap_run "$kernel: --eraseinfo" 0 "$MDF" --eraseinfo "$tmp/mod.dump"
+	tap_check "$kernel: --eraseinfo text" "$mod_info" "$tap_out"
+}
+mv "$tmp/v.core" "$tmp/vmlinux.core"
+mod_check vmlinux
+build_kernel vmlinux-mem -DKX_MOD_MEM
+mod_check vmlinux-mem
+mv "$tmp/vmlinux.core" "$tmp/v.core"
 
 # Errors: one line naming FILE:LINE, exit 1, no dump left behind.
 conf_error() {
