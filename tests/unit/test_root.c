@@ -18,36 +18,20 @@ struct fake {
 	struct kx_root root;
 };
 
-static void put(const char *dir, const char *rel, const char *text)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "%s%s", dir, rel);
-	// Create each parent directory in turn.
-	for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static int setup(void **state)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 	strcpy(f->dir, "/tmp/kx-test-root-XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
-	put(f->dir, "/proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/vda1 crashkernel=512M\n");
-	put(f->dir, "/sys/kernel/kexec_crash_size", "536870912\n");
-	put(f->dir, "/sys/kernel/kexec_crash_loaded", "0\n");
-	put(f->dir, "/sys/kernel/hexval", "0x2000\n");
-	put(f->dir, "/sys/kernel/junk", "12 34\n");
-	put(f->dir, "/sys/kernel/negative", "-1\n");
-	put(f->dir, "/sys/kernel/huge", "99999999999999999999999\n");
-	put(f->dir, "/sys/kernel/empty", "");
+	kx_test_put(f->dir, "/proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/vda1 crashkernel=512M\n");
+	kx_test_put(f->dir, "/sys/kernel/kexec_crash_size", "536870912\n");
+	kx_test_put(f->dir, "/sys/kernel/kexec_crash_loaded", "0\n");
+	kx_test_put(f->dir, "/sys/kernel/hexval", "0x2000\n");
+	kx_test_put(f->dir, "/sys/kernel/junk", "12 34\n");
+	kx_test_put(f->dir, "/sys/kernel/negative", "-1\n");
+	kx_test_put(f->dir, "/sys/kernel/huge", "99999999999999999999999\n");
+	kx_test_put(f->dir, "/sys/kernel/empty", "");
 	// A trailing slash on the prefix must not matter.
 	char prefix[80];
 	snprintf(prefix, sizeof(prefix), "%s//", f->dir);
@@ -60,9 +44,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fake *f = *state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	int rc = system(cmd);
+	int rc = kx_test_rmtree(f->dir);
 	kx_root_deinit(&f->root);
 	free(f);
 	return rc == 0 ? 0 : -1;

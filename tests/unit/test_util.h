@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 
@@ -66,6 +67,33 @@ static inline const char *kx_test_data(const char *rel)
 		dir = "tests/data";
 	snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
 	return buf;
+}
+
+/**
+ * Write @p text to the file @p rel (absolute, "/proc/cmdline") under the
+ * directory @p dir, creating the parent directories.
+ */
+static inline void kx_test_put(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s%s", dir, rel);
+	for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/** Remove the scratch directory @p dir and all below it; 0 on success. */
+static inline int kx_test_rmtree(const char *dir)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
 }
 
 /**
