@@ -46,7 +46,7 @@ static void walk(struct kx_diskdump_reader *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int fd = fuzz_memfd(data, size);
+	int fd = fuzz_memfd(FUZZ_MEMFD_IN, data, size);
 	if (fd < 0)
 		return 0;
 	struct kx_diskdump_reader *r;
@@ -56,6 +56,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kx_diskdump_reader_destroy(r);
 	}
 	fuzz_drop(err);
-	close(fd);
 	return 0;
 }
