@@ -56,11 +56,15 @@ for layout in "kernel = 6.1|printk = lockless|printk_count_bits = 4" \
 	rm -f "$T/$n.vmcore"
 done
 
-# Small kdump-compressed dumps, each compression; flattened copies.
+# Small kdump-compressed dumps, each compression; flattened copies, the
+# uncompressed one from a dump with text in every page (records longer
+# than the reader's 64 KiB copy chunk; mkseed.c, dd_steps).
 for m in none zlib lzo zstd; do
 	"$B/tests/fuzz/mkseed" diskdump $m "$D/diskdump/dump-$m"
 	"$B/tests/fuzz/mkseed" flatten "$D/diskdump/dump-$m" "$D/flattened/flat-$m"
 done
+"$B/tests/fuzz/mkseed" diskdump none "$T/dump-full" full
+"$B/tests/fuzz/mkseed" flatten "$T/dump-full" "$D/flattened/flat-none"
 
 # Kernel images of both architectures, and the real purgatories.
 "$B/tests/tools/mkbzimage" "$D/image/bzImage"
