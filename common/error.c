@@ -14,16 +14,20 @@ struct kx_error kx_enomem = {
 	.message = (char *)"out of memory",
 };
 
+// Most messages fit the stack buffer: one formatting pass, not two.
 KX_PRINTF(1, 0) static char *vformat(const char *fmt, va_list ap)
 {
+	char small[256];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(small, sizeof(small), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return NULL;
 	char *s = malloc((size_t)n + 1);
-	if (s)
+	if (s && (size_t)n < sizeof(small))
+		memcpy(s, small, (size_t)n + 1);
+	else if (s)
 		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
@@ -59,10 +63,13 @@ struct kx_error *kx_error_create(enum kx_error_code code, const char *fmt, ...)
 
 static char *join3(const char *a, const char *b, const char *c)
 {
-	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
-	char *s = malloc(n);
-	if (s)
-		snprintf(s, n, "%s%s%s", a, b, c);
+	size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
+	char *s = malloc(na + nb + nc + 1);
+	if (s) {
+		memcpy(s, a, na);
+		memcpy(s + na, b, nb);
+		memcpy(s + na + nb, c, nc + 1);
+	}
 	return s;
 }
 

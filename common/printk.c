@@ -7,8 +7,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "byteorder.h"
 #include "printk.h"
@@ -600,26 +602,42 @@ struct kx_error *kx_printk_render_makedumpfile(const struct kx_printk_record *re
 	return out_status(out);
 }
 
+// kx_printk_render_buf()'s stream: keeps the first cap bytes, counts all.
+struct bounded_sink {
+	char *buf;
+	size_t cap;
+	size_t size;
+};
+
+static ssize_t bounded_write(void *cookie, const char *data, size_t n)
+{
+	struct bounded_sink *b = cookie;
+	if (b->size < b->cap) {
+		size_t room = b->cap - b->size;
+		memcpy(b->buf + b->size, data, n < room ? n : room);
+	}
+	b->size += n;
+	return (ssize_t)n;
+}
+
 struct kx_error *kx_printk_render_buf(const struct kx_printk_record *rec, bool makedumpfile,
 				      char *buf, size_t cap, size_t *ret_size)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
+	// Not open_memstream(): that holds the whole rendering, up to 64 KiB
+	// of a raw record or ten bytes per byte of escaped text, to return
+	// cap - 1 of it. This stream never fails, so the renderers cannot.
+	struct bounded_sink sink = { buf, cap ? cap - 1 : 0, 0 };
+	FILE *f = fopencookie(&sink, "w", (cookie_io_functions_t){ .write = bounded_write });
 	if (!f)
 		return &kx_enomem;
 	struct kx_error *err = makedumpfile ? kx_printk_render_makedumpfile(rec, f)
 					    : kx_printk_render_vmcore_dmesg(rec, f);
 	if (fclose(f) && !err)
 		err = &kx_enomem;
-	if (!err && cap) {
-		size_t n = size < cap - 1 ? size : cap - 1;
-		memcpy(buf, text, n);
-		buf[n] = 0;
-	}
-	free(text);
 	if (err)
 		return err == &kx_enomem ? err : kx_error_prefix(err, "rendering a record");
-	*ret_size = size;
+	if (cap)
+		buf[sink.size < sink.cap ? sink.size : sink.cap] = 0;
+	*ret_size = sink.size;
 	return NULL;
 }

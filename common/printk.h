@@ -203,7 +203,7 @@ struct kx_error *kx_printk_render_makedumpfile(const struct kx_printk_record *re
 
 /**
  * The same renderings into a caller buffer, for tests and for callers
- * without a FILE.
+ * without a FILE. Constant memory: what does not fit is counted, not kept.
  * @param makedumpfile false: vmcore-dmesg's format; true: makedumpfile's.
  * @param buf receives the text, NUL-terminated when @p cap > 0.
  * @param cap room in @p buf.

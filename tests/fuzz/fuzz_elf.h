@@ -14,7 +14,7 @@
 static inline void fuzz_elf_core_run(const uint8_t *data, size_t size,
 				     void (*use)(const struct kx_elf_core *core))
 {
-	int fd = fuzz_memfd(data, size);
+	int fd = fuzz_memfd(FUZZ_MEMFD_IN, data, size);
 	if (fd < 0)
 		return;
 	struct kx_elf_core *core;
@@ -24,7 +24,6 @@ static inline void fuzz_elf_core_run(const uint8_t *data, size_t size,
 		kx_elf_core_destroy(core);
 	}
 	fuzz_drop(err);
-	close(fd);
 }
 
 #endif /* KX_FUZZ_ELF_H */

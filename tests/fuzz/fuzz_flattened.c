@@ -9,15 +9,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int in = fuzz_memfd(data, size);
-	if (in < 0)
-		return 0;
-	int out = memfd_create("kx-fuzz-out", MFD_CLOEXEC);
-	if (out >= 0) {
-		uint64_t n;
+	int in = fuzz_memfd(FUZZ_MEMFD_IN, data, size);
+	int out = fuzz_memfd(FUZZ_MEMFD_OUT, NULL, 0);
+	uint64_t n;
+	if (in >= 0 && out >= 0)
 		fuzz_drop(kx_flattened_rearrange(in, "fuzz-in", out, "fuzz-out", &n));
-		close(out);
-	}
-	close(in);
 	return 0;
 }

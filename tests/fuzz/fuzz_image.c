@@ -40,14 +40,12 @@ static void load(const struct kx_arch *arch, const struct kx_root *root,
 	struct fuzz_plan fp;
 	if (fuzz_plan_init(&fp, arch))
 		return;
-	struct kx_mem_entry ram = { 0x100000, 0x10000000, KX_MEM_RAM };
-	struct kx_mem_map map = { &ram, 1 };
 	struct kx_ranges none;
 	kx_ranges_init(&none);
 	struct kx_load_input in = {
 		.arch = arch, .root = root, .kernel_path = "fuzz-kernel", .kernel = data,
 		.kernel_size = size, .cmdline = "console=ttyS0 root=/dev/vda",
-		.page_size = arch->default_page_size, .ram = &fp.ram, .memmap = &map,
+		.page_size = arch->default_page_size, .ram = &fp.ram, .memmap = &fp.map,
 		.crash_regions = &none,
 	};
 	fuzz_drop(l->load(&in, &fp.b));

@@ -6,7 +6,9 @@
 //   mkseed vmcore IN OUT     a compact ELF vmcore: IN's ELF header, notes and
 //                            only the pages vmcore-dmesg reads to print the
 //                            log (a few KiB instead of the generator's MiBs)
-//   mkseed diskdump METHOD OUT   a 64-page kdump-compressed dump
+//   mkseed diskdump METHOD OUT [full]   a 64-page kdump-compressed dump;
+//                            uncompressed ("none"), only every 16th page
+//                            holds text unless "full" (see dd_steps)
 //   mkseed flatten IN OUT    IN as a makedumpfile -F stream, in 3 records
 #include "config.h"
 
@@ -189,7 +191,13 @@ static struct kx_error *dd_bitmap(struct kx_dump_writer *w, int which)
 	return kx_dump_writer_write_bitmap(w, which, 0, bits, sizeof(bits));
 }
 
-static struct kx_error *dd_steps(struct kx_dump_writer *w)
+// @sparse: text only in every 16th pfn, zero pages between. Uncompressed,
+// every stored page takes its whole 4 KiB, and 36 of them made a 150 KB
+// seed whose bytes the diskdump reader never interprets: each mutation
+// copied 150 KB to change page contents, and the seed set libFuzzer's
+// -max_len for the harness. The flattened harness keeps the full one: its
+// 76 KB records are the only ones longer than a 64 KiB copy chunk.
+static struct kx_error *dd_steps(struct kx_dump_writer *w, bool sparse)
 {
 	uint8_t page[PAGE];
 	KX_TRY(kx_dump_writer_write_headers(w));
@@ -198,7 +206,7 @@ static struct kx_error *dd_steps(struct kx_dump_writer *w)
 	for (uint64_t pfn = 0; pfn < DD_PAGES; pfn++) {
 		if (!dd_dumpable(pfn))
 			continue;
-		if (pfn % 5 == 0) {
+		if (pfn % 5 == 0 || (sparse && pfn % 16 != 1)) {
 			KX_TRY(kx_dump_writer_add_zero_page(w));
 			continue;
 		}
@@ -224,7 +232,7 @@ static size_t dd_notes(uint8_t *buf, uint64_t *ret_off, uint64_t *ret_size)
 	return 24 + ((len + 3) & ~3u);
 }
 
-static struct kx_error *small_diskdump(const char *method, const char *out)
+static struct kx_error *small_diskdump(const char *method, const char *out, bool full)
 {
 	static const enum kx_compress_method methods[] = {
 		KX_COMPRESS_NONE, KX_COMPRESS_ZLIB, KX_COMPRESS_LZO, KX_COMPRESS_ZSTD
@@ -250,7 +258,7 @@ static struct kx_error *small_diskdump(const char *method, const char *out)
 	struct kx_dump_writer *w;
 	struct kx_error *err = kx_dump_writer_create(fd, out, &p, &w);
 	if (!err) {
-		err = dd_steps(w);
+		err = dd_steps(w, p.method == KX_COMPRESS_NONE && !full);
 		kx_dump_writer_destroy(w);
 	}
 	close(fd);
@@ -293,11 +301,13 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "vmcore") == 0)
 		err = compact_vmcore(argv[2], argv[3]);
 	else if (argc == 4 && strcmp(argv[1], "diskdump") == 0)
-		err = small_diskdump(argv[2], argv[3]);
+		err = small_diskdump(argv[2], argv[3], false);
+	else if (argc == 5 && strcmp(argv[1], "diskdump") == 0 && strcmp(argv[4], "full") == 0)
+		err = small_diskdump(argv[2], argv[3], true);
 	else if (argc == 4 && strcmp(argv[1], "flatten") == 0)
 		err = flatten(argv[2], argv[3]);
 	else {
-		fprintf(stderr, "usage: mkseed vmcore|diskdump|flatten IN|METHOD OUT\n");
+		fprintf(stderr, "usage: mkseed vmcore|diskdump|flatten IN|METHOD OUT [full]\n");
 		return 2;
 	}
 	if (err) {

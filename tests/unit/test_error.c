@@ -56,6 +56,23 @@ static void test_prefix_reads_outermost_first(void **state)
 	kx_error_destroy(err);
 }
 
+/** Messages are formatted on the stack when they fit 255 bytes; longer ones too. */
+static void test_message_lengths(void **state)
+{
+	(void)state;
+	char want[2100];
+	static const int lens[] = { 0, 254, 255, 256, 257, 1000 };
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct kx_error *err = kx_error_file(KX_ERROR_CORRUPT, "f", "%*s|", lens[i], "x");
+		snprintf(want, sizeof(want), "f: %*s|", lens[i], "x");
+		assert_string_equal(err->message, want);
+		kx_error_prefix(err, "%*s", lens[i], "p");
+		snprintf(want, sizeof(want), "%*s: f: %*s|", lens[i], "p", lens[i], "x");
+		assert_string_equal(err->message, want);
+		kx_error_destroy(err);
+	}
+}
+
 static void test_enomem_is_static_and_safe(void **state)
 {
 	(void)state;
@@ -105,6 +122,7 @@ int main(void)
 		cmocka_unit_test(test_os_error_names_file_and_errno),
 		cmocka_unit_test(test_file_error),
 		cmocka_unit_test(test_prefix_reads_outermost_first),
+		cmocka_unit_test(test_message_lengths),
 		cmocka_unit_test(test_enomem_is_static_and_safe),
 		cmocka_unit_test(test_fault_and_catch),
 		cmocka_unit_test(test_macros),

@@ -519,6 +519,36 @@ static void test_render_buf(void **state)
 	assert_string_equal(buf, "<4>x\x01\n");
 }
 
+/**
+ * A record far larger than the buffer: the size is the whole rendering's,
+ * the buffer holds its start. (kx_printk_render_buf() used to hold the
+ * whole rendering in memory to cut it: 64 KiB for each chunk of a legacy
+ * log, ten bytes per byte of escaped text.)
+ */
+static void test_render_buf_large(void **state)
+{
+	(void)state;
+	enum { N = 65535 };
+	uint8_t *text = malloc(N);
+	assert_non_null(text);
+	memset(text, 0x80, N);
+	char buf[32];
+	size_t size = 0;
+	struct kx_printk_record raw = { .raw = true, .text = text, .text_size = N };
+	assert_kx_ok(kx_printk_render_buf(&raw, false, buf, sizeof(buf), &size));
+	assert_int_equal(size, N);
+	assert_memory_equal(buf, text, sizeof(buf) - 1);
+	assert_int_equal(buf[sizeof(buf) - 1], 0);
+	struct kx_printk_record rec = { .ts_nsec = 1500000000, .text = text, .text_size = N };
+	assert_kx_ok(kx_printk_render_buf(&rec, true, buf, sizeof(buf), &size));
+	assert_string_equal(buf, "[    1.500000] \\xffffff80\\xffff");
+	assert_int_equal(size, strlen("[    1.500000] ") + (size_t)N * 10 + 1);
+	assert_kx_ok(kx_printk_render_buf(&rec, false, buf, 1, &size));
+	assert_string_equal(buf, "");
+	assert_int_equal(size, strlen("[    1.500000] ") + (size_t)N * 4 + 1);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -533,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_visitor_error_stops),
 		cmocka_unit_test(test_render_buf),
+		cmocka_unit_test(test_render_buf_large),
 	};
 	KX_RUN_TESTS(tests);
 }

@@ -200,6 +200,28 @@ static void test_update_zeros_matches_zero_buffer(void **state)
 	}
 }
 
+/**
+ * Whole zero blocks skip the message schedule (all of it is zero); the
+ * digests of long zero runs, aligned and not, are Python hashlib's.
+ */
+static void test_update_zeros_known_digests(void **state)
+{
+	(void)state;
+	struct kx_sha256 ctx;
+	uint8_t d[KX_SHA256_DIGEST_SIZE];
+	kx_sha256_init(&ctx);
+	kx_sha256_update_zeros(&ctx, UINT64_C(1) << 20);
+	kx_sha256_final(&ctx, d);
+	// hashlib.sha256(b"\0" * (1 << 20))
+	assert_digest(d, "30e14955ebf1352266dc2ff8067e68104607e750abb9d3b36582b8af909fcb58");
+	kx_sha256_init(&ctx);
+	kx_sha256_update(&ctx, "kexec", 5);
+	kx_sha256_update_zeros(&ctx, (UINT64_C(1) << 20) + 3);
+	kx_sha256_final(&ctx, d);
+	// hashlib.sha256(b"kexec" + b"\0" * ((1 << 20) + 3))
+	assert_digest(d, "3891019184d2281a4d4ed8c056a08785087815c9bdafa989db275a436d5e1691");
+}
+
 /** A context holds no pointers: a copy continues independently. */
 static void test_context_copy(void **state)
 {
@@ -265,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_chunking_is_invisible),
 		cmocka_unit_test(test_unaligned_input),
 		cmocka_unit_test(test_update_zeros_matches_zero_buffer),
+		cmocka_unit_test(test_update_zeros_known_digests),
 		cmocka_unit_test(test_context_copy),
 		cmocka_unit_test(test_against_sha256sum),
 	};
