@@ -236,6 +236,9 @@ static struct kx_error *dump_init(struct dump *d)
 	KX_TRY(kx_bitmap_init(&d->present, d->window));
 	KX_TRY(kx_filter_init(&d->filter, d->vm, d->req->level));
 	d->filter.cyclic_bitmaps = d->splitting;
+	d->filter.threads = d->req->threads;
+	if (d->req->filter_split_align)
+		d->filter.split_align = d->req->filter_split_align;
 	if (d->req->exclude_vmemmap)
 		KX_TRY(kx_filter_exclude_vmemmap(&d->filter, d->window));
 	if (d->splitting)

@@ -47,6 +47,8 @@ struct kx_dump_request {
 	uint64_t size_limit;
 	/** Compression threads (--num-threads); 0 = compress in the calling thread. */
 	unsigned int threads;
+	/** Where windows are cut for threads to filter (filter.h); 0 = the default. */
+	uint64_t filter_split_align;
 	/** Read the vmcore instead of mapping it (--non-mmap). */
 	bool no_mmap;
 	/**

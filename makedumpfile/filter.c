@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bitmap.h"
 #include "filter.h"
@@ -13,6 +15,9 @@
 
 // struct pages read at once (plus one, for a compound head's first tail).
 enum { BATCH = 512 };
+// Windows filtered by threads: where they are cut, in how many parts at most.
+enum { SPLIT_ALIGN = 1 << 18, MAX_PARTS = 16 };
+_Static_assert(SPLIT_ALIGN % 8 == 0, "parts share no bitmap byte");
 
 static bool needs_struct_pages(unsigned int level)
 {
@@ -21,7 +26,7 @@ static bool needs_struct_pages(unsigned int level)
 
 struct kx_error *kx_filter_init(struct kx_filter *f, struct kx_vmcore *vm, unsigned int level)
 {
-	*f = (struct kx_filter){ .vm = vm, .level = level };
+	*f = (struct kx_filter){ .vm = vm, .level = level, .split_align = SPLIT_ALIGN };
 	struct kx_error *err = kx_vmcore_enable_filtering(vm);
 	if (err && needs_struct_pages(level))
 		return kx_error_prefix(err, "dump level %u needs the kernel's page descriptors", level);
@@ -152,6 +157,140 @@ static struct kx_error *filter_batch(struct kx_filter *f, struct kx_bitmap *bm, 
 	return NULL;
 }
 
+// The pages of the window in @bm by their struct pages, in pfn order.
+static struct kx_error *classify(struct kx_filter *f, struct kx_bitmap *bm, bool count)
+{
+	uint64_t end = bm->start + bm->nr_bits;
+	for (uint64_t pfn = kx_bitmap_next_set(bm, bm->start); pfn < end;
+	     pfn = kx_bitmap_next_set(bm, pfn))
+		KX_TRY(filter_batch(f, bm, pfn, count, &pfn));
+	return NULL;
+}
+
+// With threads, a window is classified in parts cut at pfns aligned to
+// split_align (SPLIT_ALIGN but in tests): a free buddy block (at most 2^10 pages) or a compound page
+// (a 1 GiB hugetlb page is 2^18 pages of 4 KiB) never crosses such a
+// boundary in a sane kernel, so each part's answer is the one a single
+// pass gives. One that does cross (a corrupt struct page) is noticed by its
+// carry and the window is classified again in one go. Only ELF input:
+// reading it is pread on a shared descriptor; a re-filtered dump's reader
+// keeps state.
+
+// Cut @bm into parts for f->threads threads; bounds[0..n] with n returned.
+static unsigned int split_window(const struct kx_filter *f, const struct kx_bitmap *bm,
+				 uint64_t *bounds)
+{
+	uint64_t end = bm->start + bm->nr_bits;
+	unsigned int want = f->threads < MAX_PARTS ? f->threads : MAX_PARTS, n = 0;
+	bounds[0] = bm->start;
+	if (f->vm->core && !f->vm->dd)
+		for (unsigned int i = 1; i < want; i++) {
+			uint64_t b = (bm->start + bm->nr_bits / want * i) / f->split_align *
+				     f->split_align;
+			if (b > bounds[n] && b < end)
+				bounds[++n] = b;
+		}
+	bounds[++n] = end;
+	return n;
+}
+
+struct part {
+	struct kx_filter f;  // a copy with its own batch, stats and carry
+	struct kx_bitmap bm; // a view of the window's bytes
+	bool count, started;
+	struct kx_error *err;
+	pthread_t thread;
+};
+
+static void *part_main(void *arg)
+{
+	struct part *pt = arg;
+	pt->err = classify(&pt->f, &pt->bm, pt->count);
+	return NULL;
+}
+
+static struct kx_error *init_part(const struct kx_filter *f, const struct kx_bitmap *bm,
+				  uint64_t first, uint64_t end, bool count, struct part *pt)
+{
+	pt->f = *f;
+	pt->f.stats = (struct kx_filter_stats){ 0 };
+	pt->f.vmemmap = NULL;
+	pt->f.no_struct_pages = NULL;
+	if (first != bm->start)
+		pt->f.carry_end = 0;
+	pt->f.batch = malloc((size_t)(BATCH + 1) * f->vm->layout.page_size);
+	// first - bm->start is a multiple of split_align, so of 8: the parts
+	// share no byte.
+	pt->bm = (struct kx_bitmap){ .start = first, .nr_bits = end - first,
+				     .bits = bm->bits + (first - bm->start) / 8 };
+	pt->count = count;
+	return pt->f.batch ? NULL : &kx_enomem;
+}
+
+static void add_stats(struct kx_filter_stats *to, const struct kx_filter_stats *from)
+{
+	for (size_t i = 0; i < sizeof(to->excluded) / sizeof(to->excluded[0]); i++)
+		to->excluded[i] += from->excluded[i];
+	to->bad_buddy_order += from->bad_buddy_order;
+	to->unreadable_struct_pages += from->unreadable_struct_pages;
+	to->vmemmap += from->vmemmap;
+}
+
+// Run the parts, the first in this thread; the first error in pfn order.
+static struct kx_error *run_parts(struct part *parts, unsigned int n)
+{
+	struct kx_error *err = NULL;
+	for (unsigned int i = 1; i < n && !err; i++) {
+		int e = pthread_create(&parts[i].thread, NULL, part_main, &parts[i]);
+		if (e)
+			err = kx_error_os(e, NULL, "starting filtering thread %u", i);
+		parts[i].started = !e;
+	}
+	if (!err)
+		part_main(&parts[0]);
+	for (unsigned int i = 0; i < n; i++) {
+		if (parts[i].started)
+			pthread_join(parts[i].thread, NULL);
+		if (!err) {
+			err = parts[i].err;
+			parts[i].err = NULL;
+		}
+		kx_error_destroy(parts[i].err);
+	}
+	return err;
+}
+
+static struct kx_error *classify_parallel(struct kx_filter *f, struct kx_bitmap *bm, bool count,
+					  const uint64_t *bounds, unsigned int n)
+{
+	struct part parts[MAX_PARTS] = { 0 };
+	size_t bytes = kx_bitmap_bytes(bm);
+	uint8_t *saved = malloc(bytes);
+	struct kx_error *err = saved ? NULL : &kx_enomem;
+	for (unsigned int i = 0; i < n && !err; i++)
+		err = init_part(f, bm, bounds[i], bounds[i + 1], count, &parts[i]);
+	if (!err) {
+		memcpy(saved, bm->bits, bytes);
+		err = run_parts(parts, n);
+	}
+	bool crossed = false;
+	for (unsigned int i = 0; i + 1 < n; i++)
+		crossed |= parts[i].f.carry_end > bounds[i + 1];
+	if (!err && crossed) {
+		memcpy(bm->bits, saved, bytes);
+		err = classify(f, bm, count);
+	} else if (!err) {
+		for (unsigned int i = 0; i < n; i++)
+			add_stats(&f->stats, &parts[i].f.stats);
+		f->carry_end = parts[n - 1].f.carry_end;
+		f->carry_cls = parts[n - 1].f.carry_cls;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		free(parts[i].f.batch);
+	free(saved);
+	return err;
+}
+
 struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *bm, bool count)
 {
 	if (bm->start != f->next_start)
@@ -163,10 +302,9 @@ struct kx_error *kx_filter_window(struct kx_filter *f, struct kx_bitmap *bm, boo
 	if (f->carry_end > bm->start)
 		exclude(f, bm, bm->start, f->carry_end, f->carry_cls, count);
 	if (f->use_struct_pages) {
-		uint64_t end = bm->start + bm->nr_bits;
-		for (uint64_t pfn = kx_bitmap_next_set(bm, bm->start); pfn < end;
-		     pfn = kx_bitmap_next_set(bm, pfn))
-			KX_TRY(filter_batch(f, bm, pfn, count, &pfn));
+		uint64_t bounds[MAX_PARTS + 1];
+		unsigned int n = split_window(f, bm, bounds);
+		KX_TRY(n > 1 ? classify_parallel(f, bm, count, bounds, n) : classify(f, bm, count));
 	}
 	if (f->vmemmap) {
 		uint64_t n = kx_vmemmap_apply(f->vmemmap, bm);

@@ -47,6 +47,13 @@ struct kx_filter {
 	 * kx_filter_init().
 	 */
 	bool cyclic_bitmaps;
+	/**
+	 * Threads to classify a window with (ELF input only; 0 or 1: this
+	 * thread). The result does not depend on it. Set after kx_filter_init().
+	 */
+	unsigned int threads;
+	/** Where windows are cut for threads: a multiple of 8 (see filter.c). */
+	uint64_t split_align;
 	/** An exclusion running on past the previous window: [.., carry_end). */
 	uint64_t carry_end;
 	enum kx_page_class carry_cls;
