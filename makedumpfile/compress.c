@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <lzo/lzo1x.h>
 #include <zlib.h>
@@ -105,11 +106,11 @@ enum kx_compress_method kx_compressor_method(const struct kx_compressor *c)
 // reused without reallocating (makedumpfile's compress_mdf, aa5ee50).
 // Returns the compressed size, or 0 when the stream did not finish.
 static struct kx_error *deflate_page(struct kx_compressor *c, const void *page,
-				     size_t *ret_size)
+				     unsigned char *out, size_t *ret_size)
 {
 	c->z.next_in = (unsigned char *)(uintptr_t)page; // zlib's API is not const
 	c->z.avail_in = c->block_size;
-	c->z.next_out = c->out;
+	c->z.next_out = out;
 	c->z.avail_out = (uInt)c->out_cap;
 	int rc = deflate(&c->z, Z_FINISH);
 	*ret_size = rc == Z_STREAM_END ? (size_t)c->z.total_out : 0;
@@ -118,31 +119,38 @@ static struct kx_error *deflate_page(struct kx_compressor *c, const void *page,
 	return NULL;
 }
 
-// Compressed size, or 0 when the library reported failure.
-static struct kx_error *run(struct kx_compressor *c, const void *page, size_t *ret_size)
+// Compressed size into @out (out_cap bytes of room), or 0 when the
+// library reported failure.
+static struct kx_error *run(struct kx_compressor *c, const void *page, unsigned char *out,
+			    size_t *ret_size)
 {
 	*ret_size = 0;
 	switch (c->method) {
 	case KX_COMPRESS_NONE:
 		return NULL;
 	case KX_COMPRESS_ZLIB:
-		return deflate_page(c, page, ret_size);
+		return deflate_page(c, page, out, ret_size);
 	case KX_COMPRESS_LZO: {
-		lzo_uint out = c->out_cap;
-		if (lzo1x_1_compress(page, c->block_size, c->out, &out, c->lzo_wrkmem) ==
-		    LZO_E_OK)
-			*ret_size = out;
+		lzo_uint n = c->out_cap;
+		if (lzo1x_1_compress(page, c->block_size, out, &n, c->lzo_wrkmem) == LZO_E_OK)
+			*ret_size = n;
 		return NULL;
 	}
 	case KX_COMPRESS_ZSTD: {
-		size_t out = ZSTD_compressCCtx(c->zstd, c->out, c->out_cap, page,
-					       c->block_size, 1);
-		if (!ZSTD_isError(out))
-			*ret_size = out;
+		size_t n = ZSTD_compressCCtx(c->zstd, out, c->out_cap, page, c->block_size, 1);
+		if (!ZSTD_isError(n))
+			*ret_size = n;
 		return NULL;
 	}
 	}
 	return NULL;
+}
+
+// Compressed only if strictly smaller than a page (makedumpfile's rule;
+// libkdumpfile reads flags 0 as "exactly one raw page").
+static bool keep_compressed(const struct kx_compressor *c, size_t size)
+{
+	return size > 0 && size < c->block_size;
 }
 
 struct kx_error *kx_compressor_compress(struct kx_compressor *c, const void *page,
@@ -150,15 +158,34 @@ struct kx_error *kx_compressor_compress(struct kx_compressor *c, const void *pag
 					uint32_t *ret_flags)
 {
 	size_t size;
-	KX_TRY(run(c, page, &size));
-	// Compressed only if strictly smaller than a page (makedumpfile's rule;
-	// libkdumpfile reads flags 0 as "exactly one raw page").
-	if (size > 0 && size < c->block_size) {
+	KX_TRY(run(c, page, c->out, &size));
+	if (keep_compressed(c, size)) {
 		*ret_data = c->out;
 		*ret_size = (uint32_t)size;
 		*ret_flags = (uint32_t)c->method;
 	} else {
 		*ret_data = page;
+		*ret_size = c->block_size;
+		*ret_flags = 0;
+	}
+	return NULL;
+}
+
+size_t kx_compressor_room(const struct kx_compressor *c)
+{
+	return c->out_cap > c->block_size ? c->out_cap : c->block_size;
+}
+
+struct kx_error *kx_compressor_compress_into(struct kx_compressor *c, const void *page,
+					     void *dst, uint32_t *ret_size, uint32_t *ret_flags)
+{
+	size_t size;
+	KX_TRY(run(c, page, dst, &size));
+	if (keep_compressed(c, size)) {
+		*ret_size = (uint32_t)size;
+		*ret_flags = (uint32_t)c->method;
+	} else {
+		memcpy(dst, page, c->block_size);
 		*ret_size = c->block_size;
 		*ret_flags = 0;
 	}

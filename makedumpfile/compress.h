@@ -68,6 +68,21 @@ struct kx_error *kx_compressor_compress(struct kx_compressor *c, const void *pag
 					const void **ret_data, uint32_t *ret_size,
 					uint32_t *ret_flags);
 
+/**
+ * Bytes of room kx_compressor_compress_into() needs at its destination:
+ * the method's worst case for one page, at least block_size.
+ */
+size_t kx_compressor_room(const struct kx_compressor *c);
+
+/**
+ * kx_compressor_compress(), but the result is written to @p dst (which has
+ * kx_compressor_room() bytes) rather than left in the compressor: a
+ * threaded caller keeps each page's result without copying it again.
+ * The raw page is copied to @p dst when it is stored raw.
+ */
+struct kx_error *kx_compressor_compress_into(struct kx_compressor *c, const void *page,
+					     void *dst, uint32_t *ret_size, uint32_t *ret_flags);
+
 /** "none", "zlib", "lzo" or "zstd"; "unknown" otherwise. */
 const char *kx_compress_method_name(enum kx_compress_method method);
 

@@ -16,8 +16,8 @@
 // struct pages read at once (plus one, for a compound head's first tail).
 enum { BATCH = 512 };
 // Windows filtered by threads: where they are cut, in how many parts at most.
-enum { SPLIT_ALIGN = 1 << 18, MAX_PARTS = 16 };
-_Static_assert(SPLIT_ALIGN % 8 == 0, "parts share no bitmap byte");
+enum { SPLIT_ALIGN = 1 << 18, MIN_SPLIT_ALIGN = 1 << 14, MAX_PARTS = 16 };
+_Static_assert(MIN_SPLIT_ALIGN % 8 == 0, "parts share no bitmap byte");
 
 static bool needs_struct_pages(unsigned int level)
 {
@@ -168,11 +168,16 @@ static struct kx_error *classify(struct kx_filter *f, struct kx_bitmap *bm, bool
 }
 
 // With threads, a window is classified in parts cut at pfns aligned to
-// split_align (SPLIT_ALIGN but in tests): a free buddy block (at most 2^10 pages) or a compound page
-// (a 1 GiB hugetlb page is 2^18 pages of 4 KiB) never crosses such a
-// boundary in a sane kernel, so each part's answer is the one a single
-// pass gives. One that does cross (a corrupt struct page) is noticed by its
-// carry and the window is classified again in one go. Only ELF input:
+// split_align (SPLIT_ALIGN but in tests). Free buddy blocks and compound
+// pages are naturally aligned and at most 2^18 pages (an x86 1 GiB hugetlb
+// page), so they never cross such a boundary and each part's answer is the
+// one a single pass gives. A window too small to give every thread 2^18
+// pfns (a machine of a few GiB) is cut finer, down to MIN_SPLIT_ALIGN: only
+// its 1 GiB pages can cross those cuts (buddy blocks, THP and PMD hugetlb
+// pages are at most 2^13 pages on every supported configuration, 64 KiB
+// LoongArch pages being the largest). What crosses a cut (such a page, or
+// a corrupt struct page) is noticed by its carry and the window is
+// classified again in one go. Only ELF input:
 // reading it is pread on a shared descriptor; a re-filtered dump's reader
 // keeps state.
 
@@ -182,11 +187,14 @@ static unsigned int split_window(const struct kx_filter *f, const struct kx_bitm
 {
 	uint64_t end = bm->start + bm->nr_bits;
 	unsigned int want = f->threads < MAX_PARTS ? f->threads : MAX_PARTS, n = 0;
+	uint64_t align = f->split_align;
+	while (align > MIN_SPLIT_ALIGN && want && bm->nr_bits / want < align)
+		align /= 2;
 	bounds[0] = bm->start;
 	if (f->vm->core && !f->vm->dd)
 		for (unsigned int i = 1; i < want; i++) {
-			uint64_t b = (bm->start + bm->nr_bits / want * i) / f->split_align *
-				     f->split_align;
+			// The nearest cut to an even share, not the one below it.
+			uint64_t b = (bm->start + bm->nr_bits / want * i + align / 2) / align * align;
 			if (b > bounds[n] && b < end)
 				bounds[++n] = b;
 		}
@@ -219,7 +227,7 @@ static struct kx_error *init_part(const struct kx_filter *f, const struct kx_bit
 	if (first != bm->start)
 		pt->f.carry_end = 0;
 	pt->f.batch = malloc((size_t)(BATCH + 1) * f->vm->layout.page_size);
-	// first - bm->start is a multiple of split_align, so of 8: the parts
+	// first - bm->start is a multiple of the alignment, so of 8: the parts
 	// share no byte.
 	pt->bm = (struct kx_bitmap){ .start = first, .nr_bits = end - first,
 				     .bits = bm->bits + (first - bm->start) / 8 };

@@ -18,12 +18,13 @@
 #define KX_MADV_POPULATE_READ 22  // <linux/mman.h>; older C libraries lack it
 #endif
 
-// A window's chunks (see populate()) as bits: set in populated once
-// faulted in, in bad when the disk failed part of it.
+// A window's chunks (see populate()) as bits: set in claimed by the thread
+// that populates the chunk, in populated once it is faulted in, in bad when
+// the disk failed part of it.
 struct kx_page_window {
 	uint8_t *map;
 	uint64_t off, len;
-	atomic_uint_least32_t populated, bad;
+	atomic_uint_least32_t claimed, populated, bad;
 	/** The newest batch that uses the window. */
 	uint64_t last_seq;
 };
@@ -113,6 +114,7 @@ static bool map_window(struct kx_page_reader *r, uint64_t off, uint64_t size)
 	w->map = p;
 	w->off = start;
 	w->len = end - start;
+	atomic_init(&w->claimed, 0);
 	atomic_init(&w->populated, 0);
 	atomic_init(&w->bad, 0);
 	return true;
@@ -162,8 +164,9 @@ bool kx_page_reader_locate(struct kx_page_reader *r, uint64_t pfn, uint64_t seq,
 // reports such a failure instead: the chunk's pages are then read one by one
 // and an unreadable page is just counted. EINVAL: an older kernel, or a
 // mapping that is already complete (/proc/vmcore maps old memory eagerly):
-// nothing to populate then. Two threads may populate a chunk at once:
-// harmless, the second finds it done.
+// nothing to populate then. One thread populates a chunk: another that
+// needs a page of it meanwhile reads that page instead of faulting the
+// chunk in a second time (adjacent batches, on two threads, share chunks).
 static bool populate(struct kx_page_window *w, uint64_t rel, uint64_t size)
 {
 	for (uint64_t c = rel / CHUNK; c <= (rel + size - 1) / CHUNK; c++) {
@@ -171,6 +174,8 @@ static bool populate(struct kx_page_window *w, uint64_t rel, uint64_t size)
 		if (atomic_load_explicit(&w->populated, memory_order_acquire) & bit)
 			continue;
 		if (atomic_load_explicit(&w->bad, memory_order_relaxed) & bit)
+			return false;
+		if (atomic_fetch_or_explicit(&w->claimed, bit, memory_order_relaxed) & bit)
 			return false;
 		uint64_t start = c * CHUNK;
 		uint64_t len = w->len - start < CHUNK ? w->len - start : CHUNK;
@@ -197,3 +202,4 @@ struct kx_error *kx_page_reader_get(struct kx_page_reader *r, const struct kx_pa
 	*ret = buf;
 	return NULL;
 }
+

@@ -23,7 +23,7 @@ struct batch {
 	uint64_t *pfns;
 	struct kx_page_ref *refs;  // where each pfn is, located by the pusher
 	struct kx_pipeline_page *pages;
-	uint8_t *data;        // page_size bytes of room per page
+	uint8_t *data;        // p->slot bytes of room per page
 	struct kx_error *err;
 };
 
@@ -41,6 +41,7 @@ struct kx_pipeline {
 	kx_pipeline_emit_fn *emit;
 	void *arg;
 	uint64_t page_size;
+	size_t slot;  // room for one page's compressed result, at least a page
 	unsigned int batch_pages, nbatches, nworkers;
 	// workers[0] is the caller's own: it does all the work without
 	// threads, and with two or more it takes a batch whenever it would
@@ -96,10 +97,8 @@ static struct kx_error *process_page(struct worker *w, struct batch *b, unsigned
 		pg->zero = true;
 		return NULL;
 	}
-	const void *data;
-	KX_TRY(kx_compressor_compress(w->comp, src, &data, &pg->size, &pg->flags));
-	uint8_t *dst = b->data + (size_t)i * p->page_size;
-	memcpy(dst, data, pg->size);
+	uint8_t *dst = b->data + i * p->slot;
+	KX_TRY(kx_compressor_compress_into(w->comp, src, dst, &pg->size, &pg->flags));
 	pg->data = dst;
 	return NULL;
 }
@@ -276,14 +275,14 @@ static struct kx_error *alloc_batches(struct kx_pipeline *p)
 		b->pfns = calloc(p->batch_pages, sizeof(*b->pfns));
 		b->refs = calloc(p->batch_pages, sizeof(*b->refs));
 		b->pages = calloc(p->batch_pages, sizeof(*b->pages));
-		b->data = malloc((size_t)p->batch_pages * p->page_size);
+		b->data = malloc(p->batch_pages * p->slot);
 		if (!b->pfns || !b->refs || !b->pages || !b->data)
 			return &kx_enomem;
 	}
 	return NULL;
 }
 
-static struct kx_error *start_workers(struct kx_pipeline *p)
+static struct kx_error *init_workers(struct kx_pipeline *p)
 {
 	p->workers = calloc(p->nworkers, sizeof(*p->workers));
 	if (!p->workers)
@@ -297,6 +296,12 @@ static struct kx_error *start_workers(struct kx_pipeline *p)
 		if (p->params.erase && !(w->erase_buf = malloc(p->page_size)))
 			return &kx_enomem;
 	}
+	p->slot = kx_compressor_room(p->workers[0].comp);
+	return NULL;
+}
+
+static struct kx_error *start_workers(struct kx_pipeline *p)
+{
 	for (unsigned int i = 1; i < p->nworkers; i++) {
 		int e = pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]);
 		if (e)
@@ -331,6 +336,8 @@ struct kx_error *kx_pipeline_create(const struct kx_pipeline_params *params,
 	pthread_cond_init(&p->work_cv, NULL);
 	pthread_cond_init(&p->done_cv, NULL);
 	struct kx_error *err = kx_page_reader_create(params->vm, params->use_mmap, &p->reader);
+	if (!err)
+		err = init_workers(p);
 	if (!err)
 		err = alloc_batches(p);
 	if (!err)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <lzo/lzo1x.h>
@@ -88,6 +89,46 @@ static void round_trip(enum kx_compress_method m, uint32_t bs)
 		assert_ptr_equal(data, page);
 	}
 	kx_compressor_destroy(c);
+}
+
+// compress_into() writes what compress() returns, at the destination and
+// within kx_compressor_room() bytes of it (a canary after them), also for
+// random pages, whose LZO output is larger than the page.
+static void into_matches(enum kx_compress_method m, uint32_t bs)
+{
+	static unsigned char page[MAX_BS], dst[2 * MAX_BS];
+	struct kx_compressor *c;
+	assert_kx_ok(kx_compressor_create(m, bs, &c));
+	size_t room = kx_compressor_room(c);
+	assert_true(room >= bs && room < sizeof(dst));
+	for (int kind = 0; kind < 2; kind++) {
+		if (kind)
+			fill_random(page, bs, 7);
+		else
+			fill_text(page, bs);
+		const void *data;
+		uint32_t size, flags, size2, flags2;
+		assert_kx_ok(kx_compressor_compress(c, page, &data, &size, &flags));
+		memset(dst, 0xa5, sizeof(dst));
+		assert_kx_ok(kx_compressor_compress_into(c, page, dst, &size2, &flags2));
+		assert_int_equal(size2, size);
+		assert_int_equal(flags2, flags);
+		assert_memory_equal(dst, data, size);
+		for (size_t i = room; i < room + 64; i++)
+			assert_int_equal(dst[i], 0xa5);
+	}
+	kx_compressor_destroy(c);
+}
+
+static void test_compress_into(void **state)
+{
+	(void)state;
+	const enum kx_compress_method ms[] = { KX_COMPRESS_NONE, KX_COMPRESS_ZLIB,
+					       KX_COMPRESS_LZO, KX_COMPRESS_ZSTD };
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		into_matches(ms[i], 4096);
+		into_matches(ms[i], 65536);
+	}
 }
 
 static void test_zlib(void **state)
@@ -232,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_zstd_matches_one_shot),
 		cmocka_unit_test(test_barely_compressible),
 		cmocka_unit_test(test_create_rejects),
+		cmocka_unit_test(test_compress_into),
 	};
 	KX_RUN_TESTS(tests);
 }
