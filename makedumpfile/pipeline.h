@@ -11,7 +11,7 @@
  * pushes and unmaps them as batches are emitted. Done
  * batches are emitted strictly in push order, so the output does not depend
  * on the number of threads or on scheduling. The batches form a ring of
- * 2 × threads + 2 slots, which bounds memory whatever the vmcore size:
+ * 2 × threads + 6 slots, which bounds memory whatever the vmcore size:
  * pushing waits when every slot is in flight.
  *
  * With 0 threads the caller's thread does the work itself, batch by batch:
