@@ -205,6 +205,13 @@ static struct kx_error *debug_path(struct kx_module_debuginfo *di, const struct 
 {
 	char *dir;
 	KX_TRY(kx_root_path(root, "/usr/lib/debug", &dir));
+	// libdwfl reads a relative entry as relative to the module's own
+	// directory: a relative $KX_ROOT must become absolute.
+	char *abs = dir[0] == '/' ? NULL : realpath(dir, NULL);
+	if (abs) {
+		free(dir);
+		dir = abs;
+	}
 	size_t n = strlen(dir) + sizeof(":.debug:");
 	di->debuginfo_path = malloc(n);
 	if (di->debuginfo_path)

@@ -20,6 +20,8 @@
 #   e2e_fetch_modtree            a virtio/ext4 part of /lib/modules/<kver> with
 #                                depmod's files -> $E2E_MODTREE
 #   e2e_fetch_dbg_vmlinux        the debug vmlinux for crash -> $E2E_DBG_VMLINUX
+#   e2e_fetch_dbg_modules FILE...  debug .ko files of modules, in a tree
+#                                standing for "/" -> $E2E_DBG_ROOT
 #   e2e_build_hog                tests/e2e/hog.c, static -> $E2E_HOG
 #   e2e_initramfs_begin DIR      busybox + modules + the guest helper library
 #   e2e_initramfs_add_prog DIR HOSTPATH GUESTPATH   a program and its shared libraries
@@ -277,25 +279,74 @@ _e2e_fetch_debian_tools_unlocked() {
 }
 
 e2e_fetch_dbg_vmlinux() { _e2e_locked _e2e_fetch_dbg_vmlinux_unlocked; }
+e2e_fetch_dbg_modules() { _e2e_dbg_mods=$*; _e2e_locked _e2e_fetch_dbg_modules_unlocked; }
 
-# e2e_fetch_dbg_vmlinux (after e2e_fetch_kernel): the debug vmlinux of
-# $E2E_KVER for crash(8), only that file out of linux-image-<kver>-dbg (an
-# 860 MB .deb, deleted afterwards; installing it would take 5.6 GB). Sets
-# E2E_DBG_VMLINUX.
+# e2e_fetch_dbg_vmlinux (E2E_KVER set, e.g. by e2e_fetch_kernel): the debug
+# vmlinux of $E2E_KVER for crash(8), only that file out of
+# linux-image-<kver>-dbg (an 860 MB .deb, deleted afterwards; installing it
+# would take 5.6 GB). Sets E2E_DBG_VMLINUX.
 _e2e_fetch_dbg_vmlinux_unlocked() {
 	E2E_DBG_VMLINUX=$E2E_CACHE/dbg/vmlinux-$E2E_KVER
 	[ -f "$E2E_DBG_VMLINUX" ] && return 0
-	e2e_log "fetching linux-image-$E2E_KVER-dbg for its vmlinux"
+	_e2e_dbg_missing=
+	_e2e_dbg_extract
+}
+
+# e2e_fetch_dbg_modules FILE... (E2E_KVER set): the debug .ko of each
+# module FILE (a file name without .ko, e.g. ext4 virtio_blk) out of the
+# same package, below E2E_DBG_ROOT, a tree standing in for "/" as the
+# package would install them:
+#   $E2E_DBG_ROOT/usr/lib/debug/lib/modules/<kver>/kernel/.../FILE.ko
+# Only the modules asked for are kept (ext4's is 19 MB, all of them 4 GB);
+# $E2E_DBG_ROOT/.modules lists them. The vmlinux comes along when it is not
+# cached yet, so one download serves both. Sets E2E_DBG_VMLINUX too.
+_e2e_fetch_dbg_modules_unlocked() {
+	E2E_DBG_VMLINUX=$E2E_CACHE/dbg/vmlinux-$E2E_KVER
+	E2E_DBG_ROOT=$E2E_CACHE/dbg/root-$E2E_KVER
+	_e2e_dbg_missing=
+	for _e2e_m in $_e2e_dbg_mods; do
+		grep -qx "$_e2e_m" "$E2E_DBG_ROOT/.modules" 2>/dev/null ||
+			_e2e_dbg_missing="$_e2e_dbg_missing $_e2e_m"
+	done
+	[ -z "$_e2e_dbg_missing" ] && return 0
+	_e2e_dbg_extract
+}
+
+# _e2e_dbg_extract: one pass over linux-image-<kver>-dbg (about two minutes
+# of xz), taking the vmlinux when it is not cached and the debug .ko of
+# each module file in $_e2e_dbg_missing.
+_e2e_dbg_extract() {
+	E2E_DBG_VMLINUX=$E2E_CACHE/dbg/vmlinux-$E2E_KVER
+	E2E_DBG_ROOT=$E2E_CACHE/dbg/root-$E2E_KVER
+	_e2e_dmd=./usr/lib/debug/lib/modules/$E2E_KVER/kernel
+	set -f
+	set --
+	[ -f "$E2E_DBG_VMLINUX" ] || set -- "./usr/lib/debug/boot/vmlinux-$E2E_KVER"
+	for _e2e_m in ${_e2e_dbg_missing:-}; do
+		set -- "$@" "$_e2e_dmd/*/$_e2e_m.ko"
+	done
+	set +f
+	e2e_log "fetching linux-image-$E2E_KVER-dbg for:$(printf ' %s' "$@")"
 	mkdir -p "$E2E_CACHE/dbg" || return 1
 	_e2e_ddeb=$(_e2e_download "$E2E_CACHE/dbg" "linux-image-$E2E_KVER-dbg") || return 1
 	rm -rf "$E2E_CACHE/dbg/x"
 	mkdir -p "$E2E_CACHE/dbg/x"
-	dpkg-deb --fsys-tarfile "$_e2e_ddeb" |
-		tar -x -C "$E2E_CACHE/dbg/x" "./usr/lib/debug/boot/vmlinux-$E2E_KVER" &&
-		mv "$E2E_CACHE/dbg/x/usr/lib/debug/boot/vmlinux-$E2E_KVER" "$E2E_DBG_VMLINUX" || {
-		e2e_log "cannot extract the vmlinux from $_e2e_ddeb"
+	# GNU tar's * matches "/" too: FILE.ko anywhere below kernel/.
+	dpkg-deb --fsys-tarfile "$_e2e_ddeb" | tar -x -C "$E2E_CACHE/dbg/x" --wildcards "$@" || {
+		e2e_log "cannot extract$(printf ' %s' "$@") from $_e2e_ddeb"
+		rm -rf "$E2E_CACHE/dbg/x"
 		return 1
 	}
+	if [ ! -f "$E2E_DBG_VMLINUX" ]; then
+		mv "$E2E_CACHE/dbg/x/usr/lib/debug/boot/vmlinux-$E2E_KVER" "$E2E_DBG_VMLINUX" || return 1
+	fi
+	for _e2e_m in ${_e2e_dbg_missing:-}; do
+		_e2e_ko=$(cd "$E2E_CACHE/dbg/x" && find "$_e2e_dmd" -name "$_e2e_m.ko" | head -n 1)
+		[ -n "$_e2e_ko" ] || { e2e_log "no $_e2e_m.ko in $_e2e_ddeb"; return 1; }
+		mkdir -p "$E2E_DBG_ROOT/${_e2e_ko%/*}" &&
+			mv "$E2E_CACHE/dbg/x/$_e2e_ko" "$E2E_DBG_ROOT/$_e2e_ko" &&
+			echo "$_e2e_m" >>"$E2E_DBG_ROOT/.modules" || return 1
+	done
 	rm -rf "$E2E_CACHE/dbg/x" "$_e2e_ddeb"
 }
 
