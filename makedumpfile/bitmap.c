@@ -82,20 +82,37 @@ void kx_bitmap_clear_range(struct kx_bitmap *bm, uint64_t first, uint64_t end)
 		fill(bm->bits, first, end, false);
 }
 
+// Set bits in @n bytes, eight at a time: the filter counts every excluded
+// buddy block and the dump every window, a bit at a time was 10% of the
+// filtering pass.
+static uint64_t count_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t total = 0;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		x -= (x >> 1) & UINT64_C(0x5555555555555555);
+		x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+		x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+		total += (x * UINT64_C(0x0101010101010101)) >> 56;
+	}
+	for (; n; p++, n--)
+		for (unsigned int b = *p; b; b &= b - 1)
+			total++;
+	return total;
+}
+
 uint64_t kx_bitmap_count(const struct kx_bitmap *bm)
 {
-	uint64_t n = 0;
 	size_t bytes = kx_bitmap_bytes(bm);
-	for (size_t i = 0; i < bytes; i++) {
-		unsigned int b = bm->bits[i];
-		// The last byte may hold bits past the window: never set, by
-		// construction, but mask them anyway.
-		if (i == bytes - 1 && bm->nr_bits % 8)
-			b &= (1u << (bm->nr_bits % 8)) - 1;
-		for (; b; b &= b - 1)
-			n++;
-	}
-	return n;
+	if (!bytes)
+		return 0;
+	// The last byte may hold bits past the window: never set, by
+	// construction, but mask them anyway.
+	unsigned int last = bm->bits[bytes - 1];
+	if (bm->nr_bits % 8)
+		last &= (1u << (bm->nr_bits % 8)) - 1;
+	return count_bytes(bm->bits, bytes - 1) + count_bytes(&(uint8_t){ (uint8_t)last }, 1);
 }
 
 uint64_t kx_bitmap_count_range(const struct kx_bitmap *bm, uint64_t first, uint64_t end)
@@ -106,9 +123,10 @@ uint64_t kx_bitmap_count_range(const struct kx_bitmap *bm, uint64_t first, uint6
 	// Single bits up to a byte boundary, whole bytes, then the tail.
 	for (; first < end && first % 8; first++)
 		n += (bm->bits[first / 8] >> (first % 8)) & 1;
-	for (; end - first >= 8; first += 8)
-		for (unsigned int b = bm->bits[first / 8]; b; b &= b - 1)
-			n++;
+	if (end - first >= 8) {
+		n += count_bytes(bm->bits + first / 8, (size_t)((end - first) / 8));
+		first += (end - first) / 8 * 8;
+	}
 	for (; first < end; first++)
 		n += (bm->bits[first / 8] >> (first % 8)) & 1;
 	return n;

@@ -83,10 +83,8 @@ struct kx_error *kx_filter_present(const struct kx_filter *f, struct kx_bitmap *
 static void exclude(struct kx_filter *f, struct kx_bitmap *bm, uint64_t first, uint64_t end,
 		    enum kx_page_class cls, bool count)
 {
-	uint64_t stop = end < bm->start + bm->nr_bits ? end : bm->start + bm->nr_bits;
 	if (count)
-		for (uint64_t p = first; p < stop; p++)
-			f->stats.excluded[cls] += kx_bitmap_test(bm, p);
+		f->stats.excluded[cls] += kx_bitmap_count_range(bm, first, end);
 	kx_bitmap_clear_range(bm, first, end);
 }
 
