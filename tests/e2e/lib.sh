@@ -36,6 +36,9 @@
 #   e2e_make_dump_disk IMG MIB UUID  an ext4 image with /var/crash
 #   e2e_disk_dumpdirs IMG        the directories in its /var/crash
 #   e2e_disk_get IMG PATH OUT    copy one file out of an ext4 image (debugfs)
+#   e2e_tap_capture NAME MEM CPUS TMP  (TAP scripts) a cached real vmcore:
+#                                skips NAME's tests when QEMU or host tools are
+#                                missing, fails when the capture does -> $E2E_VDIR
 #   e2e_fetch_debian_root        a Debian 12 root made by debootstrap (systemd,
 #                                initramfs-tools, Debian's kernel installed with
 #                                its initrd), cached -> $E2E_DEBROOT
@@ -84,6 +87,45 @@ e2e_missing_tools() {
 			_e2e_missing="$_e2e_missing $_e2e_t"
 	done
 	echo "${_e2e_missing# }"
+}
+
+# e2e_tap_capture NAME MEM CPUS TMP: for a TAP test (tests/lib/tap.sh),
+# the directory of a MEM MiB CPUS-CPU capture (tests/e2e/capture-vmcore.sh,
+# cached) in E2E_VDIR, and its kernel in E2E_KVER. When it cannot be had,
+# the script ends here: NAME's tests skipped (quick run, no QEMU, missing
+# host tools, capture-vmcore.sh exiting 77) or a failed test.
+e2e_tap_capture() {
+	tap_skip_if_quick "$1"
+	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		tap_skip "$1" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
+		tap_done
+		exit 0
+	fi
+	_e2e_missing=$(e2e_missing_tools)
+	if [ -n "$_e2e_missing" ]; then
+		tap_skip "$1" "host tools missing: $_e2e_missing"
+		tap_done
+		exit 0
+	fi
+	_e2e_t=$(e2e_now)
+	sh "${KX_SRCDIR:-.}/tests/e2e/capture-vmcore.sh" --mem "$2" --cpus "$3" >"$4/capture.out" 2>"$4/capture.err"
+	_e2e_st=$?
+	if [ $_e2e_st = 77 ]; then
+		tap_skip "$1" "capture-vmcore.sh cannot run here: $(cat "$4/capture.err")"
+		tap_done
+		exit 0
+	fi
+	E2E_VDIR=$(tail -n 1 "$4/capture.out")
+	if [ $_e2e_st != 0 ] || [ ! -f "$E2E_VDIR/vmcore.elf" ]; then
+		tap_not_ok "capture a $2 MiB $3-CPU vmcore in QEMU" "capture-vmcore.sh exited $_e2e_st" \
+			"$(cat "$4/capture.out" "$4/capture.err")"
+		tap_done
+		exit 1
+	fi
+	E2E_KVER=$(cat "$E2E_VDIR/kernel-version")
+	tap_ok "capture a $2 MiB $3-CPU vmcore of $E2E_KVER in QEMU ($(e2e_secs "$_e2e_t") s)"
+	sed '$d; s/^/# /' "$4/capture.out"
+	grep -v "kernel:" "$E2E_VDIR/timings.txt" | sed 's/^/# /'
 }
 
 # The busybox to put into guests: it must be static (busybox-static).

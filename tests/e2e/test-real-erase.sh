@@ -23,40 +23,11 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 . "$E2E/lib.sh"
 
-tap_skip_if_quick "real vmcore erase tests"
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	tap_skip "real vmcore erase tests" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
-	tap_done
-	exit 0
-fi
-missing=$(e2e_missing_tools)
-if [ -n "$missing" ]; then
-	tap_skip "real vmcore erase tests" "host tools missing: $missing"
-	tap_done
-	exit 0
-fi
-
 tmp=$(mktemp -d "$B/e2e-erase.XXXXXX") && tmp=$(cd "$tmp" && pwd) || exit 1
 # KX_E2E_KEEP=1 keeps the scratch directory (ranges, crash's output, dumps).
 [ "${KX_E2E_KEEP:-0}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
-
-sh "$E2E/capture-vmcore.sh" --mem 1024 --cpus 1 >"$tmp/capture.out" 2>"$tmp/capture.err"
-st=$?
-if [ $st = 77 ]; then
-	tap_skip "real vmcore erase tests" "capture-vmcore.sh cannot run here: $(cat "$tmp/capture.err")"
-	tap_done
-	exit 0
-fi
-vdir=$(tail -n 1 "$tmp/capture.out")
-if [ $st != 0 ] || [ ! -f "$vdir/vmcore.elf" ]; then
-	tap_not_ok "capture a 1024 MiB vmcore in QEMU" "capture-vmcore.sh exited $st" \
-		"$(cat "$tmp/capture.out" "$tmp/capture.err")"
-	tap_done
-	exit 1
-fi
-v=$vdir/vmcore.elf
-E2E_KVER=$(cat "$vdir/kernel-version")
-tap_ok "a real vmcore of $E2E_KVER"
+e2e_tap_capture "real vmcore erase tests" 1024 1 "$tmp"
+v=$E2E_VDIR/vmcore.elf
 
 E2E_DBG_ROOT=$E2E_CACHE/dbg/root-$E2E_KVER
 if [ "${KX_E2E_FETCH_DBG:-0}" != 1 ] && { [ ! -f "$E2E_CACHE/dbg/vmlinux-$E2E_KVER" ] ||

@@ -21,41 +21,11 @@ mem=${KX_E2E_MEM:-1024}
 cpus=${KX_E2E_CPUS:-1}
 . "$E2E/lib.sh"
 
-tap_skip_if_quick "real vmcore tests"
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	tap_skip "real vmcore tests" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
-	tap_done
-	exit 0
-fi
-missing=$(e2e_missing_tools)
-if [ -n "$missing" ]; then
-	tap_skip "real vmcore tests" "host tools missing: $missing"
-	tap_done
-	exit 0
-fi
-
 tmp=$(mktemp -d "$B/e2e-test.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-
-t=$(e2e_now)
-sh "$E2E/capture-vmcore.sh" --mem "$mem" --cpus "$cpus" >"$tmp/capture.out" 2>"$tmp/capture.err"
-st=$?
-if [ $st = 77 ]; then
-	tap_skip "real vmcore tests" "capture-vmcore.sh cannot run here: $(cat "$tmp/capture.err")"
-	tap_done
-	exit 0
-fi
-vdir=$(tail -n 1 "$tmp/capture.out")
-if [ $st != 0 ] || [ ! -f "$vdir/vmcore.elf" ]; then
-	tap_not_ok "capture a ${mem} MiB ${cpus}-CPU vmcore in QEMU" "capture-vmcore.sh exited $st" \
-		"$(cat "$tmp/capture.out" "$tmp/capture.err")"
-	tap_done
-	exit 1
-fi
-kver=$(cat "$vdir/kernel-version")
-tap_ok "capture a ${mem} MiB ${cpus}-CPU vmcore of $kver in QEMU ($(e2e_secs "$t") s)"
-sed '$d; s/^/# /' "$tmp/capture.out"
-grep -v "kernel:" "$vdir/timings.txt" | sed 's/^/# /'
+e2e_tap_capture "real vmcore tests" "$mem" "$cpus" "$tmp"
+vdir=$E2E_VDIR
+kver=$E2E_KVER
 v=$vdir/vmcore.elf
 
 e2e_fetch_debian_tools >"$tmp/fetch.log" 2>&1 || {
