@@ -36,6 +36,8 @@
 #   e2e_make_dump_disk IMG MIB UUID  an ext4 image with /var/crash
 #   e2e_disk_dumpdirs IMG        the directories in its /var/crash
 #   e2e_disk_get IMG PATH OUT    copy one file out of an ext4 image (debugfs)
+#   e2e_tap_need_host NAME       (TAP scripts) skip NAME's tests without QEMU
+#                                or another host tool
 #   e2e_tap_capture NAME MEM CPUS TMP  (TAP scripts) a cached real vmcore:
 #                                skips NAME's tests when QEMU or host tools are
 #                                missing, fails when the capture does -> $E2E_VDIR
@@ -89,13 +91,9 @@ e2e_missing_tools() {
 	echo "${_e2e_missing# }"
 }
 
-# e2e_tap_capture NAME MEM CPUS TMP: for a TAP test (tests/lib/tap.sh),
-# the directory of a MEM MiB CPUS-CPU capture (tests/e2e/capture-vmcore.sh,
-# cached) in E2E_VDIR, and its kernel in E2E_KVER. When it cannot be had,
-# the script ends here: NAME's tests skipped (quick run, no QEMU, missing
-# host tools, capture-vmcore.sh exiting 77) or a failed test.
-e2e_tap_capture() {
-	tap_skip_if_quick "$1"
+# e2e_tap_need_host NAME: for a TAP test (tests/lib/tap.sh), end the script
+# with NAME's tests skipped when QEMU or another host tool is missing.
+e2e_tap_need_host() {
 	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 		tap_skip "$1" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
 		tap_done
@@ -107,6 +105,16 @@ e2e_tap_capture() {
 		tap_done
 		exit 0
 	fi
+}
+
+# e2e_tap_capture NAME MEM CPUS TMP: for a TAP test, the directory of a MEM
+# MiB CPUS-CPU capture (tests/e2e/capture-vmcore.sh, cached) in E2E_VDIR,
+# and its kernel in E2E_KVER. When it cannot be had, the script ends here:
+# NAME's tests skipped (quick run, no QEMU, missing host tools,
+# capture-vmcore.sh exiting 77) or a failed test.
+e2e_tap_capture() {
+	tap_skip_if_quick "$1"
+	e2e_tap_need_host "$1"
 	_e2e_t=$(e2e_now)
 	sh "${KX_SRCDIR:-.}/tests/e2e/capture-vmcore.sh" --mem "$2" --cpus "$3" >"$4/capture.out" 2>"$4/capture.err"
 	_e2e_st=$?

@@ -35,17 +35,7 @@ crashkernel=256M
 . "$E2E/lib.sh"
 
 tap_skip_guests "kexec in a QEMU guest"
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	tap_skip "kexec in a QEMU guest" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
-	tap_done
-	exit 0
-fi
-missing=$(e2e_missing_tools)
-if [ -n "$missing" ]; then
-	tap_skip "kexec in a QEMU guest" "host tools missing: $missing"
-	tap_done
-	exit 0
-fi
+e2e_tap_need_host "kexec in a QEMU guest"
 for p in "$KEXEC" "$MDF" "$VMD"; do
 	if [ ! -x "$p" ]; then
 		tap_not_ok "$p is built"
