@@ -6,14 +6,8 @@
 # zeros), whether the vmcore is mapped, read (--non-mmap) or read by
 # several threads.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-MDF=$B/makedumpfile/makedumpfile
+tap_mdf_setup
 SHIM=$B/tests/tools/fault_shim.so
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 if ! "$PY" -c 'import kdumpfile' 2>/dev/null; then
 	tap_skip "EIO injection" "python3-libkdumpfile not installed (CI installs it)"

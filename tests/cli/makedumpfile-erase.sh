@@ -11,14 +11,8 @@
 # into the kdump-compressed dump it makes of it, byte for byte the one we
 # make); config errors are one "FILE:LINE: ..." line and exit 1.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-MDF=$B/makedumpfile/makedumpfile
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+tap_mdf_setup
 D=$S/tests/data/erase
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 cc=${CC:-gcc}
 rel=6.1.0-kxtest

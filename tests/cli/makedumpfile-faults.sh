@@ -5,13 +5,7 @@
 # console, the INCOMPLETE flag in the header, and every page written before
 # the fault readable and intact.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-MDF=$B/makedumpfile/makedumpfile
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_mdf_setup
 
 "$B/tests/gen/mkvmcore" "$S/tests/gen/examples/x86_64-6.1.spec" "$tmp/v.vmcore" >/dev/null 2>&1 ||
 	{ echo "Bail out! mkvmcore failed"; exit 1; }

@@ -8,20 +8,7 @@
 # vmcore through libkdumpfile, opens in crash, and is byte for byte the
 # ELF dump Debian's makedumpfile writes.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-MDF=$B/makedumpfile/makedumpfile
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-have_libkdumpfile=no
-"$PY" -c 'import kdumpfile' 2>/dev/null && have_libkdumpfile=yes
-have_upstream=no
-command -v makedumpfile >/dev/null 2>&1 && have_upstream=yes
-have_crash=no
-command -v crash >/dev/null 2>&1 && have_crash=yes
+tap_mdf_setup
 
 # check_stream NAME FILE: a well-formed -F stream: the header, records of
 # positive size, the -1/-1 terminator and nothing after it.

@@ -7,13 +7,7 @@
 # The page classes must be those Debian's makedumpfile reports (--show-stats
 # at -d 31) for the same memory; the reservation leaves the total.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-MDF=$B/makedumpfile/makedumpfile
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_mdf_setup
 
 if ! "$B/tests/gen/mkvmcore" "$S/tests/gen/examples/x86_64-6.1.spec" "$tmp/v" >"$tmp/gen.log" 2>&1; then
 	tap_not_ok "mkvmcore" "$(cat "$tmp/gen.log")"

@@ -18,18 +18,7 @@
 # test expects exactly that byte to differ on such a vmcore, and full
 # identity on the same vmcore with the RAM end moved to a page boundary.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-MDF=$B/makedumpfile/makedumpfile
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-have_libkdumpfile=no
-"$PY" -c 'import kdumpfile' 2>/dev/null && have_libkdumpfile=yes
-have_upstream=no
-command -v makedumpfile >/dev/null 2>&1 && have_upstream=yes
+tap_mdf_setup
 
 # same_but_partial NAME A B: equal but for the 1st-bitmap byte of pfn 0x9f
 # (see the top), where A lacks bit 7 that B has.

@@ -13,20 +13,7 @@
 # Debian's makedumpfile is an x86_64 build and refuses loongarch64 vmcores
 # (tests/gen/test-mkvmcore.sh), so it is no oracle for them.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-MDF=$B/makedumpfile/makedumpfile
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-have_libkdumpfile=no
-"$PY" -c 'import kdumpfile' 2>/dev/null && have_libkdumpfile=yes
-have_upstream=no
-command -v makedumpfile >/dev/null 2>&1 && have_upstream=yes
-have_crash=no
-command -v crash >/dev/null 2>&1 && have_crash=yes
+tap_mdf_setup
 
 specs=$(ls "$S"/tests/gen/examples/*.spec)
 # A quick run (KX_TEST_QUICK=1, see tap.sh) keeps one kernel per arch.

@@ -13,21 +13,10 @@
 # two frames. Errors: -e without --work-dir, on a LoongArch vmcore. A real
 # capture from the e2e cache, if present, is opened by crash and drgn.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-MDF=$B/makedumpfile/makedumpfile
+tap_mdf_setup
 PROBE=$B/tests/gen/vmcore-probe
 CHECK=$S/tests/gen/check-dump.py
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/wd"
-
-have_libkdumpfile=no
-"$PY" -c 'import kdumpfile' 2>/dev/null && have_libkdumpfile=yes
-have_upstream=no
-command -v makedumpfile >/dev/null 2>&1 && have_upstream=yes
 
 # 256 MiB: two sections, the pages below all in the first (frame = 64 pfns).
 spec() {

@@ -115,3 +115,24 @@ tap_real_capture() {
 	tap_done
 	exit
 }
+
+# tap_mdf_setup: the common start of a makedumpfile test. Sets B and S (the
+# build and source trees), MDF, PY (python3), tmp (a directory removed on
+# exit) and have_libkdumpfile, have_upstream (Debian's makedumpfile) and
+# have_crash, each yes or no.
+# shellcheck disable=SC2034 # set for the scripts that call it
+tap_mdf_setup() {
+	B=${KX_BUILDDIR:-.}
+	S=${KX_SRCDIR:-.}
+	MDF=$B/makedumpfile/makedumpfile
+	PY=/usr/bin/python3
+	[ -x "$PY" ] || PY=python3
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	have_libkdumpfile=no
+	"$PY" -c 'import kdumpfile' 2>/dev/null && have_libkdumpfile=yes
+	have_upstream=no
+	command -v makedumpfile >/dev/null 2>&1 && have_upstream=yes
+	have_crash=no
+	command -v crash >/dev/null 2>&1 && have_crash=yes
+}
