@@ -157,14 +157,17 @@ struct kx_error *kx_ranges_add_size(struct kx_ranges *set, uint64_t start, uint6
 	return kx_ranges_add(set, r.start, r.end);
 }
 
-struct kx_error *kx_ranges_add_set(struct kx_ranges *set, const struct kx_ranges *other)
+typedef struct kx_error *range_op_fn(struct kx_ranges *set, uint64_t start, uint64_t end);
+
+// @op with every range of @other, on a copy so that a failed allocation
+// half-way leaves @set unchanged.
+static struct kx_error *apply_set(struct kx_ranges *set, const struct kx_ranges *other,
+				  range_op_fn *op)
 {
-	// Work on a copy so a failed allocation half-way leaves @set unchanged.
 	struct kx_ranges tmp;
 	KX_TRY(kx_ranges_copy(set, &tmp));
 	for (size_t k = 0; k < other->count; k++) {
-		struct kx_error *err = kx_ranges_add(&tmp, other->ranges[k].start,
-						     other->ranges[k].end);
+		struct kx_error *err = op(&tmp, other->ranges[k].start, other->ranges[k].end);
 		if (err) {
 			kx_ranges_deinit(&tmp);
 			return err;
@@ -173,6 +176,11 @@ struct kx_error *kx_ranges_add_set(struct kx_ranges *set, const struct kx_ranges
 	kx_ranges_deinit(set);
 	*set = tmp;
 	return NULL;
+}
+
+struct kx_error *kx_ranges_add_set(struct kx_ranges *set, const struct kx_ranges *other)
+{
+	return apply_set(set, other, kx_ranges_add);
 }
 
 struct kx_error *kx_ranges_exclude(struct kx_ranges *set, uint64_t start, uint64_t end)
@@ -197,19 +205,7 @@ struct kx_error *kx_ranges_exclude(struct kx_ranges *set, uint64_t start, uint64
 
 struct kx_error *kx_ranges_exclude_set(struct kx_ranges *set, const struct kx_ranges *other)
 {
-	struct kx_ranges tmp;
-	KX_TRY(kx_ranges_copy(set, &tmp));
-	for (size_t k = 0; k < other->count; k++) {
-		struct kx_error *err = kx_ranges_exclude(&tmp, other->ranges[k].start,
-							 other->ranges[k].end);
-		if (err) {
-			kx_ranges_deinit(&tmp);
-			return err;
-		}
-	}
-	kx_ranges_deinit(set);
-	*set = tmp;
-	return NULL;
+	return apply_set(set, other, kx_ranges_exclude);
 }
 
 struct kx_error *kx_ranges_intersect_range(struct kx_ranges *set, uint64_t start,
