@@ -23,6 +23,7 @@
 enum { MEM_PAGE = 4096, MEM_MAX_PAGES = 64 };
 
 #include "fake_phys.h"
+#include "vtop_check.h"
 
 // ---- page tables as the kernel writes them ----
 
@@ -89,28 +90,6 @@ static struct kx_vtop *pt_vtop(struct pt *pt)
 	struct kx_vtop *vt = NULL;
 	assert_kx_ok(kx_vtop_create(&kx_arch_x86_64, &pt->params, &pt->reader, &vt));
 	return vt;
-}
-
-static void check_va(const struct kx_vtop *vt, uint64_t va, uint64_t want_pa, uint64_t want_size)
-{
-	uint64_t pa = 0, size = 0;
-	assert_kx_ok(kx_vtop_translate(vt, va, NULL, &pa, &size));
-	assert_int_equal(pa, want_pa);
-	assert_int_equal(size, want_size);
-}
-
-// A fault naming the address and the level, with err->address = va.
-static void check_fault(const struct kx_vtop *vt, uint64_t va, const char *what)
-{
-	uint64_t pa = 0xdead;
-	struct kx_error *err = kx_vtop_translate(vt, va, NULL, &pa, NULL);
-	assert_non_null(err);
-	assert_int_equal(err->address, va);
-	char hex[32];
-	snprintf(hex, sizeof(hex), "%#" PRIx64, va);
-	assert_non_null(strstr(err->message, hex));
-	assert_int_equal(pa, 0xdead); // untouched on failure
-	assert_kx_err(err, KX_ERROR_FAULT, what);
 }
 
 // ---- tests ----
