@@ -10,6 +10,7 @@
 #include "erase_map.h"
 #include "page_reader.h"
 #include "pipeline.h"
+#include "thread.h"
 #include "vmcore.h"
 
 // A batch goes FREE -> (filled by the caller) QUEUED -> BUSY (a worker)
@@ -304,7 +305,7 @@ static struct kx_error *init_workers(struct kx_pipeline *p)
 static struct kx_error *start_workers(struct kx_pipeline *p)
 {
 	for (unsigned int i = 1; i < p->nworkers; i++) {
-		int e = pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]);
+		int e = kx_thread_create(&p->workers[i].thread, worker_main, &p->workers[i]);
 		if (e)
 			return kx_error_os(e, NULL, "starting compression thread %u", i);
 		p->workers[i].started = true;
