@@ -147,7 +147,14 @@ static struct kx_error *store_page(void *arg, const struct kx_pipeline_page *pg)
 		d->res->zero_pages++;
 		return kx_dump_writer_add_zero_page(d->w);
 	}
-	return kx_dump_writer_add_stored(d->w, pg->data, pg->size, pg->flags);
+	return kx_dump_writer_add_stored_ref(d->w, pg->data, pg->size, pg->flags);
+}
+
+// A batch's pages are in: write their data from where the pipeline holds it.
+static struct kx_error *batch_stored(void *arg)
+{
+	struct dump *d = arg;
+	return kx_dump_writer_flush_refs(d->w);
 }
 
 static struct kx_error *start_pipeline(struct dump *d)
@@ -159,6 +166,7 @@ static struct kx_error *start_pipeline(struct dump *d)
 		.threads = d->req->threads,
 		.use_mmap = !d->req->no_mmap,
 		.erase = d->req->erase,
+		.batch_emitted = batch_stored,
 	};
 	return kx_pipeline_create(&pp, store_page, d, &d->pipe);
 }

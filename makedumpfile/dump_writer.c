@@ -27,6 +27,12 @@ struct kx_dump_writer {
 	struct kx_diskdump_header header;
 	struct kx_compressor *comp;
 	struct wbuf desc, data;
+	// Page data held by the caller (add_stored_ref), due right after what
+	// data.buf holds; only one of the two is ever non-empty.
+	const unsigned char *ref;
+	size_t ref_size;
+	// Referenced data written since the descriptors were last flushed.
+	uint64_t ref_unflushed;
 	struct kx_diskdump_page_desc pd_zero;
 	uint64_t added;
 	/** Descriptors this file gets: num_dumpable, or split_pages. */
@@ -311,10 +317,23 @@ static struct kx_error *flush_one(struct kx_dump_writer *w, struct wbuf *b)
 	return NULL;
 }
 
+static struct kx_error *flush_ref(struct kx_dump_writer *w)
+{
+	if (!w->ref_size)
+		return NULL;
+	KX_TRY(write_at(w, w->ref, w->ref_size, w->data.file_off));
+	w->data.file_off += w->ref_size;
+	w->ref_unflushed += w->ref_size;
+	w->ref_size = 0;
+	return NULL;
+}
+
 // Data first, so that no descriptor on disk points at unwritten data.
 static struct kx_error *flush(struct kx_dump_writer *w)
 {
 	KX_TRY(flush_one(w, &w->data));
+	KX_TRY(flush_ref(w));
+	w->ref_unflushed = 0;
 	return flush_one(w, &w->desc);
 }
 
@@ -347,20 +366,59 @@ struct kx_error *kx_dump_writer_add_zero_page(struct kx_dump_writer *w)
 	return NULL;
 }
 
-struct kx_error *kx_dump_writer_add_stored(struct kx_dump_writer *w, const void *data,
-					   uint32_t size, uint32_t flags)
+// The descriptor of the next page's @size bytes of data, which go right
+// after the data added so far.
+static struct kx_error *data_desc(const struct kx_dump_writer *w, uint32_t size, uint32_t flags,
+				  struct kx_diskdump_page_desc *pd)
 {
 	KX_CHECK(size && size <= w->p.block_size, KX_ERROR_INVALID_ARG,
 		 "%s: a stored page of %" PRIu32 " bytes", name(w), size);
-	KX_TRY(make_room(w, size));
-	uint64_t off = w->data.file_off + w->data.size;
+	uint64_t off = w->data.file_off + w->data.size + w->ref_size;
 	KX_CHECK(off <= (uint64_t)INT64_MAX - size, KX_ERROR_OVERFLOW,
 		 "%s: page data beyond the largest file offset", name(w));
-	struct kx_diskdump_page_desc pd = { .offset = off, .size = size, .flags = flags };
+	*pd = (struct kx_diskdump_page_desc){ .offset = off, .size = size, .flags = flags };
+	return NULL;
+}
+
+struct kx_error *kx_dump_writer_add_stored(struct kx_dump_writer *w, const void *data,
+					   uint32_t size, uint32_t flags)
+{
+	KX_TRY(check_usable(w));
+	struct kx_diskdump_page_desc pd;
+	KX_TRY(data_desc(w, size, flags, &pd));
+	KX_TRY(flush_ref(w));
+	KX_TRY(make_room(w, size));
 	memcpy(w->data.buf + w->data.size, data, size);
 	w->data.size += size;
 	push_desc(w, &pd);
 	return NULL;
+}
+
+struct kx_error *kx_dump_writer_add_stored_ref(struct kx_dump_writer *w, const void *data,
+					       uint32_t size, uint32_t flags)
+{
+	KX_TRY(check_usable(w));
+	struct kx_diskdump_page_desc pd;
+	KX_TRY(data_desc(w, size, flags, &pd));
+	KX_TRY(flush_one(w, &w->data));
+	if (w->ref_size && (const unsigned char *)data != w->ref + w->ref_size)
+		KX_TRY(flush_ref(w));
+	KX_TRY(make_room(w, 0));
+	if (!w->ref_size)
+		w->ref = data;
+	w->ref_size += size;
+	push_desc(w, &pd);
+	return NULL;
+}
+
+struct kx_error *kx_dump_writer_flush_refs(struct kx_dump_writer *w)
+{
+	KX_TRY(check_usable(w));
+	KX_TRY(flush_ref(w));
+	// The descriptors follow as often as after the data buffer's flushes,
+	// so what was written stays readable if the dump stops: not after every
+	// batch, whose few KiB of descriptors would double the writes.
+	return w->ref_unflushed >= w->data.cap ? flush(w) : NULL;
 }
 
 struct kx_error *kx_dump_writer_drop_page(struct kx_dump_writer *w, uint64_t pfn,

@@ -17,7 +17,8 @@
  *    any byte offset within it, so bitmaps can be built in cycles;
  * 4. for every set bit of the 2nd bitmap in ascending pfn order, exactly
  *    one of kx_dump_writer_add_zero_page(), kx_dump_writer_add_page(),
- *    kx_dump_writer_add_stored() or kx_dump_writer_drop_page();
+ *    kx_dump_writer_add_stored(), kx_dump_writer_add_stored_ref() or
+ *    kx_dump_writer_drop_page();
  * 5. kx_dump_writer_finish() flushes and checks the descriptor count
  *    (num_dumpable, or split_pages in a --split file).
  *
@@ -153,6 +154,24 @@ struct kx_error *kx_dump_writer_add_page(struct kx_dump_writer *w, const void *p
  */
 struct kx_error *kx_dump_writer_add_stored(struct kx_dump_writer *w, const void *data,
 					   uint32_t size, uint32_t flags);
+
+/**
+ * As kx_dump_writer_add_stored(), without copying @p data: it must stay
+ * unchanged until kx_dump_writer_flush_refs() (or finish) returns. Pages
+ * whose data follow each other in memory are written in one go; this is
+ * how a batch compressed on another thread goes out without passing
+ * through this thread's cache.
+ * @return as kx_dump_writer_add_page().
+ */
+struct kx_error *kx_dump_writer_add_stored_ref(struct kx_dump_writer *w, const void *data,
+					       uint32_t size, uint32_t flags);
+
+/**
+ * Write the data kx_dump_writer_add_stored_ref() holds references to, and
+ * the descriptors buffered so far once a write-back buffer's worth of such
+ * data went out since they last were.
+ */
+struct kx_error *kx_dump_writer_flush_refs(struct kx_dump_writer *w);
 
 /**
  * Leave the next dumpable page, @p pfn, out after all: it could not be read.

@@ -21,10 +21,11 @@ struct batch {
 	enum batch_state state;
 	unsigned int n;       // pfns pushed
 	unsigned int n_done;  // pages processed: n, or fewer after an error
+	size_t used;          // bytes of data filled, the pages' one after the other
 	uint64_t *pfns;
 	struct kx_page_ref *refs;  // where each pfn is, located by the pusher
 	struct kx_pipeline_page *pages;
-	uint8_t *data;        // p->slot bytes of room per page
+	uint8_t *data;        // p->slot bytes of room per page, filled from the start
 	struct kx_error *err;
 };
 
@@ -98,14 +99,17 @@ static struct kx_error *process_page(struct worker *w, struct batch *b, unsigned
 		pg->zero = true;
 		return NULL;
 	}
-	uint8_t *dst = b->data + i * p->slot;
+	// Page i starts at most i slots in: a slot of room is left.
+	uint8_t *dst = b->data + b->used;
 	KX_TRY(kx_compressor_compress_into(w->comp, src, dst, &pg->size, &pg->flags));
 	pg->data = dst;
+	b->used += pg->size;
 	return NULL;
 }
 
 static void process_batch(struct worker *w, struct batch *b)
 {
+	b->used = 0;
 	for (b->n_done = 0; b->n_done < b->n; b->n_done++) {
 		b->err = process_page(w, b, b->n_done);
 		if (b->err)
@@ -185,6 +189,8 @@ static struct kx_error *emit_oldest(struct kx_pipeline *p, bool wait, bool *emit
 	struct kx_error *err = NULL;
 	for (unsigned int i = 0; i < b->n_done && !err; i++)
 		err = p->emit(p->arg, &b->pages[i]);
+	if (!err && p->params.batch_emitted)
+		err = p->params.batch_emitted(p->arg);
 	if (!err) {
 		err = b->err;
 		b->err = NULL;

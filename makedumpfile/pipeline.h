@@ -35,6 +35,7 @@
 struct kx_erase_map;
 struct kx_vmcore;
 struct kx_pipeline;
+struct kx_pipeline_page;
 
 enum {
 	/** Page data per batch: enough to amortise the hand-over between threads. */
@@ -42,6 +43,21 @@ enum {
 	/** Most worker threads (upstream's --num-threads has no limit; 256 is plenty). */
 	KX_PIPELINE_MAX_THREADS = 256,
 };
+
+/**
+ * Receives each page in push order; @p page is valid during the call only,
+ * its data until the batch's kx_pipeline_batch_fn returns. An error stops
+ * the pipeline and is returned by the push or flush that emitted the page.
+ */
+typedef struct kx_error *kx_pipeline_emit_fn(void *arg, const struct kx_pipeline_page *page);
+
+/**
+ * Called after the last page of a batch was emitted, before the batch's
+ * memory is used again. The data of a batch's pages lie one after the
+ * other in memory, so a writer can keep references and write them here in
+ * one go. Errors as kx_pipeline_emit_fn.
+ */
+typedef struct kx_error *kx_pipeline_batch_fn(void *arg);
 
 struct kx_pipeline_params {
 	/** The vmcore; it must outlive the pipeline and is only read. */
@@ -55,6 +71,8 @@ struct kx_pipeline_params {
 	bool use_mmap;
 	/** Data to erase (--config) before the zero check, frozen; NULL = none. */
 	const struct kx_erase_map *erase;
+	/** Optional: see kx_pipeline_batch_fn; gets the emit function's arg. */
+	kx_pipeline_batch_fn *batch_emitted;
 };
 
 /** One page as it goes into the dump. */
@@ -69,13 +87,6 @@ struct kx_pipeline_page {
 	uint32_t size;
 	uint32_t flags;
 };
-
-/**
- * Receives each page in push order; @p page is valid during the call only.
- * An error stops the pipeline and is returned by the push or flush that
- * emitted the page.
- */
-typedef struct kx_error *kx_pipeline_emit_fn(void *arg, const struct kx_pipeline_page *page);
 
 /**
  * Create the batches, readers and compressors, and start the threads.

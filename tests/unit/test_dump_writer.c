@@ -8,12 +8,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "compress.h"
 #include "diskdump_reader.h"
 #include "dump_writer.h"
 #include "dump_sample.h"
@@ -126,6 +128,82 @@ static void round_trip(enum kx_compress_method m, int dump_level, size_t buffer_
 		assert_true(pd.size < SAMPLE_BS);
 	kx_diskdump_reader_destroy(r);
 	close(fd);
+}
+
+// The sample's pages compressed here in batches of @batch pages laid one
+// after the other, as the pipeline does, and added by reference; every
+// fifth batch's first page is added as a copy instead.
+static struct kx_error *ref_pages(struct kx_dump_writer *w, enum kx_compress_method m,
+				  int dump_level, unsigned int batch)
+{
+	struct kx_compressor *c;
+	KX_TRY(kx_compressor_create(m, SAMPLE_BS, &c));
+	size_t room = kx_compressor_room(c);
+	unsigned char *arena = malloc(batch * room), page[SAMPLE_BS];
+	struct kx_error *err = arena ? NULL : &kx_enomem;
+	size_t used = 0;
+	unsigned int in_batch = 0, batches = 0;
+	for (uint64_t pfn = 0; pfn < SAMPLE_MAX_MAPNR && !err; pfn++) {
+		enum sample_kind k = sample_kind(pfn);
+		if (k == SAMPLE_HOLE || k == SAMPLE_EXCLUDED)
+			continue;
+		sample_page(pfn, page);
+		uint32_t size = 0, flags;
+		if ((dump_level & 1) && kx_dump_writer_page_is_zero(page, sizeof(page)))
+			err = kx_dump_writer_add_zero_page(w);
+		else if (!(err = kx_compressor_compress_into(c, page, arena + used, &size, &flags)))
+			err = in_batch == 0 && batches % 5 == 4
+				? kx_dump_writer_add_stored(w, arena + used, size, flags)
+				: kx_dump_writer_add_stored_ref(w, arena + used, size, flags);
+		used += size;
+		if (!err && ++in_batch == batch) {
+			err = kx_dump_writer_flush_refs(w);
+			used = in_batch = 0;
+			batches++;
+		}
+	}
+	free(arena);
+	kx_compressor_destroy(c);
+	return err;
+}
+
+// Pages added by reference make the very file that copies make.
+static void by_ref(enum kx_compress_method m, int dump_level, size_t buffer_size,
+		   unsigned int batch)
+{
+	int copied = temp_file(), referenced = temp_file();
+	assert_kx_ok(sample_write(copied, "copied.dump", m, dump_level, buffer_size));
+	unsigned char notes[SAMPLE_NOTES_CAP];
+	struct kx_dump_writer_params p;
+	sample_params(&p, notes, m, dump_level, buffer_size);
+	struct kx_dump_writer *w;
+	assert_kx_ok(kx_dump_writer_create(referenced, "referenced.dump", &p, &w));
+	assert_kx_ok(kx_dump_writer_write_headers(w));
+	assert_kx_ok(sample_bitmap(w, 1, 512));
+	assert_kx_ok(sample_bitmap(w, 2, 200));
+	assert_kx_ok(ref_pages(w, m, dump_level, batch));
+	assert_kx_ok(kx_dump_writer_finish(w));
+	kx_dump_writer_destroy(w);
+	off_t size = lseek(copied, 0, SEEK_END);
+	assert_int_equal(lseek(referenced, 0, SEEK_END), size);
+	unsigned char *a = malloc((size_t)size), *b = malloc((size_t)size);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_kx_ok(kx_io_pread_full(copied, a, (size_t)size, 0, "copied"));
+	assert_kx_ok(kx_io_pread_full(referenced, b, (size_t)size, 0, "referenced"));
+	assert_memory_equal(a, b, (size_t)size);
+	free(a);
+	free(b);
+	close(copied);
+	close(referenced);
+}
+
+static void test_stored_by_reference(void **state)
+{
+	(void)state;
+	by_ref(KX_COMPRESS_LZO, 31, 0, 7);
+	by_ref(KX_COMPRESS_ZLIB, 31, 4096, 3);  // buffers of one page: flushes mid-batch
+	by_ref(KX_COMPRESS_NONE, 0, 0, 128);
 }
 
 static void test_round_trip_none(void **state)
@@ -527,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_zstd),
 		cmocka_unit_test(test_round_trip_small_buffers_no_zero_sharing),
 		cmocka_unit_test(test_file_layout),
+		cmocka_unit_test(test_stored_by_reference),
 		cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_drop_page),
 		cmocka_unit_test(test_dev_full),

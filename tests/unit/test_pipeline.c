@@ -59,6 +59,8 @@ struct got {
 	uint32_t size[MAX_PAGES], flags[MAX_PAGES];
 	uint8_t *data;           // MAX_PAGES pages
 	size_t fail_at;          // emit fails on this page; SIZE_MAX: never
+	const uint8_t *at[MAX_PAGES];  // where the pipeline held each page's data
+	size_t batch_start, batches;   // first page of the batch being emitted
 };
 
 static struct kx_error *collect(void *arg, const struct kx_pipeline_page *pg)
@@ -74,8 +76,27 @@ static struct kx_error *collect(void *arg, const struct kx_pipeline_page *pg)
 		g->size[g->n] = pg->size;
 		g->flags[g->n] = pg->flags;
 		memcpy(g->data + g->n * PS, pg->data, pg->size);
+		g->at[g->n] = pg->data;
 	}
 	g->n++;
+	return NULL;
+}
+
+// A batch's data lie one after the other, and stay until this call.
+static struct kx_error *batch_end(void *arg)
+{
+	struct got *g = arg;
+	const uint8_t *next = NULL;
+	for (size_t i = g->batch_start; i < g->n; i++) {
+		if (g->zero[i])
+			continue;
+		if (next)
+			assert_ptr_equal(g->at[i], next);
+		assert_memory_equal(g->at[i], g->data + i * PS, g->size[i]);
+		next = g->at[i] + g->size[i];
+	}
+	g->batch_start = g->n;
+	g->batches++;
 	return NULL;
 }
 
@@ -118,7 +139,8 @@ static void run_pfns(struct kx_vmcore *vm, enum kx_compress_method method, unsig
 	g->data = malloc((size_t)MAX_PAGES * PS);
 	g->fail_at = SIZE_MAX;
 	struct kx_pipeline_params pp = { .vm = vm, .method = method, .detect_zero = detect_zero,
-					 .threads = threads, .use_mmap = use_mmap };
+					 .threads = threads, .use_mmap = use_mmap,
+					 .batch_emitted = batch_end };
 	struct kx_pipeline *p;
 	assert_kx_ok(kx_pipeline_create(&pp, collect, g, &p));
 	for (size_t i = 0; i < n; i++)
@@ -126,6 +148,9 @@ static void run_pfns(struct kx_vmcore *vm, enum kx_compress_method method, unsig
 	assert_kx_ok(kx_pipeline_flush(p));
 	kx_pipeline_destroy(p);
 	assert_int_equal(g->n, n);
+	// Every page was in a batch that ended, and there were several.
+	assert_int_equal(g->batch_start, n);
+	assert_true(g->batches >= n * PS / KX_PIPELINE_BATCH_BYTES);
 	struct kx_compressor *c;
 	assert_kx_ok(kx_compressor_create(method, PS, &c));
 	for (size_t i = 0; i < n; i++) {
