@@ -371,6 +371,7 @@ struct kx_error *kx_dump_writer_add_zero_page(struct kx_dump_writer *w)
 static struct kx_error *data_desc(const struct kx_dump_writer *w, uint32_t size, uint32_t flags,
 				  struct kx_diskdump_page_desc *pd)
 {
+	KX_TRY(check_usable(w));
 	KX_CHECK(size && size <= w->p.block_size, KX_ERROR_INVALID_ARG,
 		 "%s: a stored page of %" PRIu32 " bytes", name(w), size);
 	uint64_t off = w->data.file_off + w->data.size + w->ref_size;
@@ -383,7 +384,6 @@ static struct kx_error *data_desc(const struct kx_dump_writer *w, uint32_t size,
 struct kx_error *kx_dump_writer_add_stored(struct kx_dump_writer *w, const void *data,
 					   uint32_t size, uint32_t flags)
 {
-	KX_TRY(check_usable(w));
 	struct kx_diskdump_page_desc pd;
 	KX_TRY(data_desc(w, size, flags, &pd));
 	KX_TRY(flush_ref(w));
@@ -397,7 +397,6 @@ struct kx_error *kx_dump_writer_add_stored(struct kx_dump_writer *w, const void 
 struct kx_error *kx_dump_writer_add_stored_ref(struct kx_dump_writer *w, const void *data,
 					       uint32_t size, uint32_t flags)
 {
-	KX_TRY(check_usable(w));
 	struct kx_diskdump_page_desc pd;
 	KX_TRY(data_desc(w, size, flags, &pd));
 	KX_TRY(flush_one(w, &w->data));
