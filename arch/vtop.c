@@ -122,17 +122,35 @@ struct kx_error *kx_vtop_translate(const struct kx_vtop *vt, uint64_t vaddr,
 	return NULL;
 }
 
-struct kx_error *kx_vtop_read(const struct kx_vtop *vt, uint64_t vaddr, void *buf,
-			      size_t size)
+// The physical address of @vaddr and the bytes left in its mapping, from
+// @hint when it holds that mapping, else by a walk it then remembers.
+static struct kx_error *translate_hinted(const struct kx_vtop *vt, struct kx_vtop_hint *hint,
+					 uint64_t vaddr, uint64_t *paddr, uint64_t *left)
+{
+	if (!hint || vaddr - hint->vaddr >= hint->size) {
+		uint64_t map_size;
+		KX_TRY(kx_vtop_translate(vt, vaddr, NULL, paddr, &map_size));
+		// The walk reports the naturally aligned size of the mapping.
+		uint64_t start = vaddr & ~(map_size - 1);
+		if (hint)
+			*hint = (struct kx_vtop_hint){ .vaddr = start, .paddr = *paddr - (vaddr - start),
+						       .size = map_size };
+		*left = map_size - (vaddr - start);
+		return NULL;
+	}
+	*paddr = hint->paddr + (vaddr - hint->vaddr);
+	*left = hint->size - (vaddr - hint->vaddr);
+	return NULL;
+}
+
+struct kx_error *kx_vtop_read_hinted(const struct kx_vtop *vt, struct kx_vtop_hint *hint,
+				     uint64_t vaddr, void *buf, size_t size)
 {
 	uint8_t *out = buf;
 	while (size) {
-		uint64_t paddr, map_size;
-		struct kx_error *err = kx_vtop_translate(vt, vaddr, NULL, &paddr, &map_size);
+		uint64_t paddr, left;
+		struct kx_error *err = translate_hinted(vt, hint, vaddr, &paddr, &left);
 		if (!err) {
-			// Bytes left in this mapping: the walk reports its
-			// naturally aligned size.
-			uint64_t left = map_size - (vaddr & (map_size - 1));
 			size_t n = left < size ? (size_t)left : size;
 			err = vt->mem.read(vt->mem.arg, paddr, out, n);
 			if (!err) {
@@ -145,4 +163,10 @@ struct kx_error *kx_vtop_read(const struct kx_vtop *vt, uint64_t vaddr, void *bu
 		return kx_error_prefix(err, "reading kernel memory at %#" PRIx64, vaddr);
 	}
 	return NULL;
+}
+
+struct kx_error *kx_vtop_read(const struct kx_vtop *vt, uint64_t vaddr, void *buf,
+			      size_t size)
+{
+	return kx_vtop_read_hinted(vt, NULL, vaddr, buf, size);
 }

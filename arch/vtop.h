@@ -281,6 +281,20 @@ struct kx_error *kx_vtop_translate(const struct kx_vtop *vt, uint64_t vaddr,
 struct kx_error *kx_vtop_read(const struct kx_vtop *vt, uint64_t vaddr, void *buf,
 			      size_t size);
 
+/**
+ * The mapping a reader translated last. A dump's page tables never change,
+ * so a read within it needs no walk: reading a struct page array in small
+ * pieces then costs one read each, not one per level more. Zero it before
+ * first use; one per thread (the context itself is shared read-only).
+ */
+struct kx_vtop_hint {
+	uint64_t vaddr, paddr, size;  // size 0: nothing cached
+};
+
+/** kx_vtop_read() through @p hint, which it updates. */
+struct kx_error *kx_vtop_read_hinted(const struct kx_vtop *vt, struct kx_vtop_hint *hint,
+				     uint64_t vaddr, void *buf, size_t size);
+
 /** Physical address of the root table (for --vtop's "PAGE DIRECTORY" line). */
 uint64_t kx_vtop_root(const struct kx_vtop *vt);
 

@@ -15,8 +15,12 @@
 #include "vmcore.h"
 #include "vmemmap.h"
 
-// struct pages read at once (plus one, for a compound head's first tail).
-enum { BATCH = 512 };
+// struct pages read at once (plus one, for a compound head's first tail):
+// from MIN_BATCH, doubling up to BATCH while the pages come one after the
+// other, back to MIN_BATCH after a free block or hole was skipped. Free
+// memory is mostly buddy blocks of 2^10 pages whose head says how long they
+// are: reading a whole 512 for them read 16 times the struct pages needed.
+enum { MIN_BATCH = 64, BATCH = 512 };
 // Windows filtered by threads: where they are cut, in how many parts at most.
 // Parts per thread: the struct pages of used memory (kernel, caches) take
 // several times longer to classify than those of free memory, skipped a
@@ -131,7 +135,7 @@ static struct kx_error *filter_batch(struct kx_filter *f, struct kx_bitmap *bm, 
 	const struct kx_vmcore *vm = f->vm;
 	uint64_t window_end = bm->start + bm->nr_bits;
 	uint64_t section_end = kx_mem_map_section_end(vm->mem_map, pfn);
-	uint64_t end = pfn + BATCH;
+	uint64_t end = pfn + (f->batch_len ? f->batch_len : MIN_BATCH);
 	if (end > window_end)
 		end = window_end;
 	if (end > section_end)
@@ -139,14 +143,14 @@ static struct kx_error *filter_batch(struct kx_filter *f, struct kx_bitmap *bm, 
 	// The first tail of a compound head at the batch's end is read too,
 	// when it is in the same section.
 	bool has_next = end < section_end && end < vm->max_mapnr;
-	struct kx_error *err = kx_vmcore_read_struct_pages(vm, pfn, end - pfn + has_next, f->batch);
+	struct kx_error *err = kx_vmcore_read_struct_pages(vm, &f->hint, pfn, end - pfn + has_next, f->batch);
 	// A dump made with -e lacks the vmemmap frames of pages it excluded,
 	// which a batch may reach: then only the frame of @pfn's struct page.
 	if (kx_error_is(err, KX_ERROR_FAULT) && vm->dd) {
 		kx_error_destroy(err);
 		end = frame_end(vm, pfn, end);
 		has_next = false;
-		err = kx_vmcore_read_struct_pages(vm, pfn, end - pfn, f->batch);
+		err = kx_vmcore_read_struct_pages(vm, &f->hint, pfn, end - pfn, f->batch);
 	}
 	*ret_end = end;
 	// Re-filtering a dump, upstream fails when a struct page is not in it
@@ -168,9 +172,13 @@ static struct kx_error *filter_batch(struct kx_filter *f, struct kx_bitmap *bm, 
 static struct kx_error *classify(struct kx_filter *f, struct kx_bitmap *bm, bool count)
 {
 	uint64_t end = bm->start + bm->nr_bits;
-	for (uint64_t pfn = kx_bitmap_next_set(bm, bm->start); pfn < end;
-	     pfn = kx_bitmap_next_set(bm, pfn))
-		KX_TRY(filter_batch(f, bm, pfn, count, &pfn));
+	for (uint64_t pfn = kx_bitmap_next_set(bm, bm->start), done; pfn < end;) {
+		KX_TRY(filter_batch(f, bm, pfn, count, &done));
+		pfn = kx_bitmap_next_set(bm, done);
+		bool dense = pfn == done && f->batch_len < BATCH;
+		f->batch_len = dense ? (f->batch_len ? 2 * f->batch_len : 2 * MIN_BATCH)
+				     : pfn == done ? BATCH : MIN_BATCH;
+	}
 	return NULL;
 }
 

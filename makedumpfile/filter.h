@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "page_class.h"
+#include "vtop.h"
 
 struct kx_bitmap;
 struct kx_vmcore;
@@ -60,6 +61,10 @@ struct kx_filter {
 	/** Window start expected next, to enforce ascending order. */
 	uint64_t next_start;
 	uint8_t *batch;
+	/** struct pages to read next (0: the fewest; see filter.c). */
+	unsigned int batch_len;
+	/** The vmemmap mapping the last batch was read from. */
+	struct kx_vtop_hint hint;
 	/** -e: the vmemmap frames every window leaves out too; NULL without -e. */
 	struct kx_vmemmap *vmemmap;
 	struct kx_filter_stats stats;

@@ -437,11 +437,12 @@ struct kx_error *kx_vmcore_read_page(const struct kx_vmcore *vm, uint64_t pfn, v
 					   "page frame %#" PRIx64 " is not in the vmcore", pfn);
 }
 
-struct kx_error *kx_vmcore_read_struct_pages(const struct kx_vmcore *vm, uint64_t pfn,
+struct kx_error *kx_vmcore_read_struct_pages(const struct kx_vmcore *vm,
+					     struct kx_vtop_hint *hint, uint64_t pfn,
 					     uint64_t count, void *buf)
 {
 	uint64_t vaddr = kx_mem_map_page_vaddr(vm->mem_map, pfn);
 	if (!vaddr)
 		return kx_error_create(KX_ERROR_NODATA, "pfn %#" PRIx64 " has no struct page", pfn);
-	return kx_vtop_read(vm->vtop, vaddr, buf, count * vm->layout.page_size);
+	return kx_vtop_read_hinted(vm->vtop, hint, vaddr, buf, count * vm->layout.page_size);
 }

@@ -31,6 +31,7 @@ struct kx_input_diskdump;
 struct kx_mem_map;
 struct kx_vmcoreinfo;
 struct kx_vtop;
+struct kx_vtop_hint;
 
 /** sizeof(struct new_utsname): six 65-byte strings. */
 enum { KX_UTSNAME_SIZE = 6 * 65 };
@@ -138,11 +139,13 @@ struct kx_error *kx_vmcore_read_page(const struct kx_vmcore *vm, uint64_t pfn, v
 
 /**
  * Read the struct pages of pfns [@p pfn, @p pfn + @p count), which must lie
- * in one section, into @p buf (count * layout.page_size bytes).
+ * in one section, into @p buf (count * layout.page_size bytes), translating
+ * through the caller's @p hint (see kx_vtop_read_hinted()).
  * @return NULL; KX_ERROR_NODATA when the section has no mem_map; errors of
  *         the translation or the read.
  */
-struct kx_error *kx_vmcore_read_struct_pages(const struct kx_vmcore *vm, uint64_t pfn,
+struct kx_error *kx_vmcore_read_struct_pages(const struct kx_vmcore *vm,
+					     struct kx_vtop_hint *hint, uint64_t pfn,
 					     uint64_t count, void *buf);
 
 #endif /* KX_VMCORE_H */

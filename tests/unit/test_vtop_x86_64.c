@@ -143,6 +143,47 @@ static void test_read_across_mappings(void **state)
 	mem_free(&pt.mem);
 }
 
+// With a hint, reads within the mapping translated last skip the walk:
+// small reads along a 2 MiB vmemmap page cost one read each, the bytes are
+// those an unhinted read gets, and leaving the mapping walks again.
+static void test_read_hinted(void **state)
+{
+	(void)state;
+	struct pt pt;
+	pt_init(&pt, false, 0);
+	uint64_t va = 0xffffea0000200000;
+	pt_map(&pt, va, 0x40000000, 2 << 20, PAT_LARGE);
+	pt_map(&pt, va + (2 << 20), 0x5000, 4096, 0);
+	for (int i = 0; i < 4096; i++) {
+		mem_page(&pt.mem, 0x40000000 + 0x1ff000)[i] = (unsigned char)i;
+		mem_page(&pt.mem, 0x5000)[i] = (unsigned char)(i ^ 0x5a);
+	}
+	struct kx_vtop *vt = pt_vtop(&pt);
+	struct kx_vtop_hint hint = { 0 };
+	unsigned char got[64], want[64];
+	assert_kx_ok(kx_vtop_read_hinted(vt, &hint, va + 0x1ff000, got, sizeof(got)));
+	assert_int_equal(hint.vaddr, va);
+	assert_int_equal(hint.paddr, 0x40000000);
+	assert_int_equal(hint.size, 2 << 20);
+	pt.mem.reads = 0;
+	for (uint64_t off = 0x1ff000; off < 0x200000; off += sizeof(got))
+		assert_kx_ok(kx_vtop_read_hinted(vt, &hint, va + off, got, sizeof(got)));
+	assert_int_equal(pt.mem.reads, 4096 / sizeof(got));
+	// Across the end of the 2 MiB page into a 4 KiB one, as kx_vtop_read().
+	assert_kx_ok(kx_vtop_read_hinted(vt, &hint, va + 0x200000 - 32, got, sizeof(got)));
+	assert_kx_ok(kx_vtop_read(vt, va + 0x200000 - 32, want, sizeof(want)));
+	assert_memory_equal(got, want, sizeof(got));
+	assert_int_equal(got[0], (unsigned char)(4096 - 32));
+	assert_int_equal(got[32], 0x5a);
+	assert_int_equal(hint.vaddr, va + (2 << 20));
+	assert_int_equal(hint.size, 4096);
+	// An address below the hint's mapping is not taken for one in it.
+	assert_kx_ok(kx_vtop_read_hinted(vt, &hint, va + 0x1fffc0, got, 16));
+	assert_int_equal(got[0], (unsigned char)0xc0);
+	kx_vtop_destroy(vt);
+	mem_free(&pt.mem);
+}
+
 static void test_large_pages(void **state)
 {
 	(void)state;
@@ -419,6 +460,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_4level_4k_kaslr),
 		cmocka_unit_test(test_read_across_mappings),
+		cmocka_unit_test(test_read_hinted),
 		cmocka_unit_test(test_large_pages),
 		cmocka_unit_test(test_sme_mask),
 		cmocka_unit_test(test_5level),
