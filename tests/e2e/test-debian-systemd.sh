@@ -26,13 +26,7 @@
 # failure). Nothing here runs kexec on the host: the chroot only gets
 # files, dpkg and `systemctl enable` (no service is started in it).
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-case $B in /*) ;; *) B=$(pwd)/$B ;; esac
-case $S in /*) ;; *) S=$(pwd)/$S ;; esac
-export KX_BUILDDIR=$B KX_SRCDIR=$S
-E2E=$S/tests/e2e
-PY=/usr/bin/python3
+tap_e2e_setup
 timeout_s=${KX_E2E_DEBIAN_TIMEOUT:-900}
 . "$E2E/lib.sh"
 

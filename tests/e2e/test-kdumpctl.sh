@@ -40,13 +40,7 @@
 # last 200 lines of a failing run's are printed.
 # Nothing here runs kexec on the host.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-case $B in /*) ;; *) B=$(pwd)/$B ;; esac
-case $S in /*) ;; *) S=$(pwd)/$S ;; esac
-export KX_BUILDDIR=$B KX_SRCDIR=$S
-E2E=$S/tests/e2e
-PY=/usr/bin/python3
+tap_e2e_setup
 variants=${KX_E2E_KDUMPCTL_VARIANTS-"none c s"}
 big=${KX_E2E_KDUMPCTL_BIG-none}
 full=${KX_E2E_KDUMPCTL_FULL:-1}

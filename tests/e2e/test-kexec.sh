@@ -16,16 +16,7 @@
 #   KX_E2E_KEXEC_TIMEOUT   seconds per guest (default 150)
 # Serial logs stay in $KX_BUILDDIR/e2e-kexec/ (serial-c.log, serial-s.log).
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-case $B in /*) ;; *) B=$(pwd)/$B ;; esac
-export KX_BUILDDIR=$B KX_SRCDIR=$S
-E2E=$S/tests/e2e
-KEXEC=$B/kexec/kexec
-MDF=$B/makedumpfile/makedumpfile
-VMD=$B/vmcore-dmesg/vmcore-dmesg
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3 || true)
+tap_e2e_setup
 methods=${KX_E2E_KEXEC_METHODS:-"c s"}
 # A guest needs ~40 s under TCG on an idle 2-core machine; a loaded one
 # (parallel builds) can take several times that.
@@ -222,7 +213,7 @@ for m in $methods; do
 		fi
 		;;
 	esac
-	if [ -z "$PY" ]; then
+	if ! command -v "$PY" >/dev/null 2>&1; then
 		tap_skip "[-$m] the core header's PT_LOADs" "python3 is not installed"
 	elif e2e_disk_get "$work/disk-$m.img" /vmcore-head "$work/vmcore-head-$m" 2>"$work/disk-$m.err"; then
 		tr -d '\r' <"$log" | sed -n '/KX-IOMEM-BEGIN/,/KX-IOMEM-END/p' >"$work/iomem-$m.txt"

@@ -14,13 +14,7 @@
 # Needs the debug vmlinux and ext4.ko in the cache: KX_E2E_FETCH_DBG=1
 # fetches them (an 860 MB .deb, once; about 20 MB are kept).
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-export KX_BUILDDIR=$B KX_SRCDIR=$S
-E2E=$S/tests/e2e
-MDF=$B/makedumpfile/makedumpfile
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+tap_e2e_setup
 . "$E2E/lib.sh"
 
 tmp=$(mktemp -d "$B/e2e-erase.XXXXXX") && tmp=$(cd "$tmp" && pwd) || exit 1

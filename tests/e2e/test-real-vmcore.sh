@@ -9,14 +9,7 @@
 # prints; libkdumpfile and crash must read our dump.
 #   KX_E2E_MEM (default 1024), KX_E2E_CPUS (default 1): the guest to capture.
 . "${KX_SRCDIR:-.}/tests/lib/tap.sh"
-B=${KX_BUILDDIR:-.}
-S=${KX_SRCDIR:-.}
-export KX_BUILDDIR=$B KX_SRCDIR=$S
-E2E=$S/tests/e2e
-MDF=$B/makedumpfile/makedumpfile
-VMD=$B/vmcore-dmesg/vmcore-dmesg
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+tap_e2e_setup
 mem=${KX_E2E_MEM:-1024}
 cpus=${KX_E2E_CPUS:-1}
 . "$E2E/lib.sh"

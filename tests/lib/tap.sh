@@ -116,6 +116,25 @@ tap_real_capture() {
 	exit
 }
 
+# tap_e2e_setup: the common start of a tests/e2e script. Sets B and S (the
+# build and source trees, made absolute and exported for the guest
+# builders), E2E (tests/e2e), the programs KEXEC, MDF and VMD, and PY
+# (python3). The script sources "$E2E/lib.sh" after its own settings.
+# shellcheck disable=SC2034 # set for the scripts that call it
+tap_e2e_setup() {
+	B=${KX_BUILDDIR:-.}
+	S=${KX_SRCDIR:-.}
+	case $B in /*) ;; *) B=$(pwd)/$B ;; esac
+	case $S in /*) ;; *) S=$(pwd)/$S ;; esac
+	export KX_BUILDDIR=$B KX_SRCDIR=$S
+	E2E=$S/tests/e2e
+	KEXEC=$B/kexec/kexec
+	MDF=$B/makedumpfile/makedumpfile
+	VMD=$B/vmcore-dmesg/vmcore-dmesg
+	PY=/usr/bin/python3
+	[ -x "$PY" ] || PY=$(command -v python3 || echo python3)
+}
+
 # tap_mdf_setup: the common start of a makedumpfile test. Sets B and S (the
 # build and source trees), MDF, PY (python3), tmp (a directory removed on
 # exit) and have_libkdumpfile, have_upstream (Debian's makedumpfile) and
