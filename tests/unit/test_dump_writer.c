@@ -162,6 +162,9 @@ static struct kx_error *ref_pages(struct kx_dump_writer *w, enum kx_compress_met
 			batches++;
 		}
 	}
+	// The last batch, however short, is written before its memory goes.
+	if (!err)
+		err = kx_dump_writer_flush_refs(w);
 	free(arena);
 	kx_compressor_destroy(c);
 	return err;
