@@ -127,16 +127,13 @@ struct kx_error *kx_vtop_translate(const struct kx_vtop *vt, uint64_t vaddr,
 static struct kx_error *translate_hinted(const struct kx_vtop *vt, struct kx_vtop_hint *hint,
 					 uint64_t vaddr, uint64_t *paddr, uint64_t *left)
 {
-	if (!hint || vaddr - hint->vaddr >= hint->size) {
-		uint64_t map_size;
-		KX_TRY(kx_vtop_translate(vt, vaddr, NULL, paddr, &map_size));
+	if (vaddr - hint->vaddr >= hint->size) {
+		uint64_t pa, map_size;
+		KX_TRY(kx_vtop_translate(vt, vaddr, NULL, &pa, &map_size));
 		// The walk reports the naturally aligned size of the mapping.
 		uint64_t start = vaddr & ~(map_size - 1);
-		if (hint)
-			*hint = (struct kx_vtop_hint){ .vaddr = start, .paddr = *paddr - (vaddr - start),
-						       .size = map_size };
-		*left = map_size - (vaddr - start);
-		return NULL;
+		*hint = (struct kx_vtop_hint){ .vaddr = start, .paddr = pa - (vaddr - start),
+					       .size = map_size };
 	}
 	*paddr = hint->paddr + (vaddr - hint->vaddr);
 	*left = hint->size - (vaddr - hint->vaddr);
@@ -146,6 +143,9 @@ static struct kx_error *translate_hinted(const struct kx_vtop *vt, struct kx_vto
 struct kx_error *kx_vtop_read_hinted(const struct kx_vtop *vt, struct kx_vtop_hint *hint,
 				     uint64_t vaddr, void *buf, size_t size)
 {
+	struct kx_vtop_hint own = { 0 };
+	if (!hint)
+		hint = &own;  // a read on its own still walks once per mapping
 	uint8_t *out = buf;
 	while (size) {
 		uint64_t paddr, left;
