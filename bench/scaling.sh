@@ -19,7 +19,7 @@
 # The clock covers makedumpfile alone: the previous round's output is
 # deleted before it starts (freeing a 50 MB tmpfs file takes 10-15 ms of
 # the shell's time, which is not the dump's), and the time is read from
-# bash's EPOCHREALTIME rather than by starting date(1).
+# bash's EPOCHREALTIME.
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KX_BUILDDIR:-$SRC/_build}
@@ -32,20 +32,15 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then
 	shift
 fi
 [ $# -gt 0 ] && [ "$1" = "--" ] && shift
-opts=("$@")
-[ ${#opts[@]} -gt 0 ] || opts=(-l -d 31)
-threads=${KX_BENCH_THREADS:-2}
-WORK=$(mktemp -d "${TMPDIR:-/dev/shm}/kx-scaling.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cat "$vmcore" >/dev/null # warm the page cache
+# shellcheck source=bench/lib.sh
+. "$SRC/bench/lib.sh"
+bench_setup "$vmcore" "$@"
 
-now() { echo "${EPOCHREALTIME/./}"; } # microseconds
 dump() { # dump OUT EXTRA-OPTIONS...
 	local out=$1
 	shift
 	"$MDF" "${opts[@]}" "$@" "$vmcore" "$out" >/dev/null 2>&1
 }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 one="" two="" pair="" speedup="" bound=""
 for _ in $(seq "$pairs"); do

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dump_writer.h"
 #include "erase_map.h"
@@ -54,6 +55,7 @@ struct kx_pipeline {
 	// caller's thread only, pages read from them by any.
 	struct kx_page_reader *reader;
 	struct batch *batches;
+	uint8_t *ring;  // the batches' data, one after the other
 	struct worker *workers;
 	// Batch sequence numbers: being filled, next for a worker, next to emit.
 	uint64_t fill, take, out;
@@ -273,6 +275,28 @@ struct kx_error *kx_pipeline_flush(struct kx_pipeline *p)
 	return NULL;
 }
 
+// The ring is one allocation, in huge pages where the kernel grants them.
+// In 4 KiB pages its first touch and its release (serial at the end: 1.1-1.6
+// ms of a 110 ms dump) held two threads back: bench/ab.sh at -l -d 31 went
+// from 1.73x to 1.82x (1 GiB capture) and 1.80x to 1.83x (4 GiB) with it.
+// Rounding up to a huge page costs less than one.
+enum { RING_ALIGN = 2 << 20 };
+
+static struct kx_error *alloc_ring(struct kx_pipeline *p)
+{
+	size_t per_batch = (size_t)p->batch_pages * p->slot;
+	size_t bytes = (p->nbatches * per_batch + RING_ALIGN - 1) / RING_ALIGN * RING_ALIGN;
+	p->ring = aligned_alloc(RING_ALIGN, bytes);
+	if (!p->ring)
+		return &kx_enomem;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p->ring, bytes, MADV_HUGEPAGE);  // advice: 4 KiB pages work too
+#endif
+	for (unsigned int i = 0; i < p->nbatches; i++)
+		p->batches[i].data = p->ring + i * per_batch;
+	return NULL;
+}
+
 static struct kx_error *alloc_batches(struct kx_pipeline *p)
 {
 	p->batches = calloc(p->nbatches, sizeof(*p->batches));
@@ -283,11 +307,10 @@ static struct kx_error *alloc_batches(struct kx_pipeline *p)
 		b->pfns = calloc(p->batch_pages, sizeof(*b->pfns));
 		b->refs = calloc(p->batch_pages, sizeof(*b->refs));
 		b->pages = calloc(p->batch_pages, sizeof(*b->pages));
-		b->data = malloc(p->batch_pages * p->slot);
-		if (!b->pfns || !b->refs || !b->pages || !b->data)
+		if (!b->pfns || !b->refs || !b->pages)
 			return &kx_enomem;
 	}
-	return NULL;
+	return alloc_ring(p);
 }
 
 static struct kx_error *init_workers(struct kx_pipeline *p)
@@ -380,8 +403,8 @@ void kx_pipeline_destroy(struct kx_pipeline *p)
 		free(p->batches[i].pfns);
 		free(p->batches[i].refs);
 		free(p->batches[i].pages);
-		free(p->batches[i].data);
 	}
+	free(p->ring);
 	pthread_cond_destroy(&p->done_cv);
 	pthread_cond_destroy(&p->work_cv);
 	pthread_mutex_destroy(&p->lock);
