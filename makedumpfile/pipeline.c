@@ -284,14 +284,19 @@ enum { RING_ALIGN = 2 << 20 };
 
 static struct kx_error *alloc_ring(struct kx_pipeline *p)
 {
-	size_t per_batch = (size_t)p->batch_pages * p->slot;
-	size_t bytes = (p->nbatches * per_batch + RING_ALIGN - 1) / RING_ALIGN * RING_ALIGN;
-	p->ring = aligned_alloc(RING_ALIGN, bytes);
+	size_t per_batch = (size_t)p->batch_pages * p->slot, bytes = p->nbatches * per_batch;
+	if (bytes < RING_ALIGN) {  // one thread's single batch: not worth a huge page
+		p->ring = malloc(bytes);
+	} else {
+		bytes = (bytes + RING_ALIGN - 1) / RING_ALIGN * RING_ALIGN;
+		p->ring = aligned_alloc(RING_ALIGN, bytes);
+#ifdef MADV_HUGEPAGE
+		if (p->ring)
+			(void)madvise(p->ring, bytes, MADV_HUGEPAGE);  // advice: 4 KiB pages do too
+#endif
+	}
 	if (!p->ring)
 		return &kx_enomem;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p->ring, bytes, MADV_HUGEPAGE);  // advice: 4 KiB pages work too
-#endif
 	for (unsigned int i = 0; i < p->nbatches; i++)
 		p->batches[i].data = p->ring + i * per_batch;
 	return NULL;
