@@ -67,6 +67,24 @@ static struct kx_error *count_pass(struct dump *d)
 	return NULL;
 }
 
+struct kx_error *kx_dump_window(const struct kx_dump_request *req, const struct kx_vmcore *vm,
+				uint64_t *ret)
+{
+	uint64_t window = req->window_pfns ? req->window_pfns : KX_DUMP_DEFAULT_WINDOW_PFNS;
+	KX_CHECK(window % 8 == 0, KX_ERROR_INVALID_ARG,
+		 "bitmap window of %llu pfns is not a multiple of 8", (unsigned long long)window);
+	*ret = window > vm->max_mapnr ? (vm->max_mapnr + 7) / 8 * 8 : window;
+	return NULL;
+}
+
+void kx_dump_add_mark_failure(struct kx_error *err, struct kx_error *mark)
+{
+	if (mark)
+		kx_error_prefix(err, "and marking the dump incomplete failed too (%s)",
+				mark->message);
+	kx_error_destroy(mark);
+}
+
 struct kx_error *kx_dump_check_stop(const struct kx_dump_request *req)
 {
 	if (req->stop && *req->stop)
@@ -234,12 +252,7 @@ static struct kx_error *write_pages(struct dump *d)
 
 static struct kx_error *dump_init(struct dump *d)
 {
-	d->window = d->req->window_pfns ? d->req->window_pfns : KX_DUMP_DEFAULT_WINDOW_PFNS;
-	KX_CHECK(d->window % 8 == 0, KX_ERROR_INVALID_ARG,
-		 "bitmap window of %llu pfns is not a multiple of 8",
-		 (unsigned long long)d->window);
-	if (d->window > d->vm->max_mapnr)
-		d->window = (d->vm->max_mapnr + 7) / 8 * 8;
+	KX_TRY(kx_dump_window(d->req, d->vm, &d->window));
 	KX_TRY(kx_bitmap_init(&d->bm, d->window));
 	KX_TRY(kx_bitmap_init(&d->present, d->window));
 	KX_TRY(kx_filter_init(&d->filter, d->vm, d->req->level));
@@ -262,11 +275,7 @@ static struct kx_error *mark_incomplete(struct dump *d, struct kx_error *err)
 	if (!kx_dump_error_is_incomplete(err) || !d->w)
 		return err;
 	d->res->incomplete = true;
-	struct kx_error *mark = kx_dump_writer_mark_incomplete(d->w);
-	if (mark)
-		kx_error_prefix(err, "and marking the dump incomplete failed too (%s)",
-				mark->message);
-	kx_error_destroy(mark);
+	kx_dump_add_mark_failure(err, kx_dump_writer_mark_incomplete(d->w));
 	return err;
 }
 

@@ -124,6 +124,20 @@ static inline bool kx_dump_error_is_incomplete(const struct kx_error *err)
 	return kx_error_is(err, KX_ERROR_NOSPACE) || kx_error_is(err, KX_ERROR_INTERRUPTED);
 }
 
+/**
+ * The bitmap window, in pfns, a dump of @p vm works in: @p req's or the
+ * default, at most the vmcore's pfns rounded up to a byte of bitmap.
+ * @return NULL; KX_ERROR_INVALID_ARG when @p req's is not a multiple of 8.
+ */
+struct kx_error *kx_dump_window(const struct kx_dump_request *req, const struct kx_vmcore *vm,
+				uint64_t *ret);
+
+/**
+ * @p err stopped the dump and marking it incomplete failed with @p mark
+ * (NULL: it did not): say so in @p err. Takes @p mark.
+ */
+void kx_dump_add_mark_failure(struct kx_error *err, struct kx_error *mark);
+
 /** KX_ERROR_INTERRUPTED once @p req->stop is set, else NULL. */
 struct kx_error *kx_dump_check_stop(const struct kx_dump_request *req);
 

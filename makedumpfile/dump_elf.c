@@ -451,22 +451,13 @@ static struct kx_error *mark_incomplete(struct elf_dump *d, struct kx_error *err
 	size_t first_unwritten = d->notes_written ? d->started + 1 : 0;
 	memset(h + EHDR_SIZE + first_unwritten * PHDR_SIZE, 0,
 	       (d->nsegs + 1 - first_unwritten) * PHDR_SIZE);
-	struct kx_error *mark = kx_dump_sink_write(&d->sink, h, d->headers_size, 0);
-	if (mark)
-		kx_error_prefix(err, "and marking the dump incomplete failed too (%s)",
-				mark->message);
-	kx_error_destroy(mark);
+	kx_dump_add_mark_failure(err, kx_dump_sink_write(&d->sink, h, d->headers_size, 0));
 	return err;
 }
 
 static struct kx_error *elf_init(struct elf_dump *d)
 {
-	d->window = d->req->window_pfns ? d->req->window_pfns : KX_DUMP_DEFAULT_WINDOW_PFNS;
-	KX_CHECK(d->window % 8 == 0, KX_ERROR_INVALID_ARG,
-		 "bitmap window of %llu pfns is not a multiple of 8",
-		 (unsigned long long)d->window);
-	if (d->window > d->vm->max_mapnr)
-		d->window = (d->vm->max_mapnr + 7) / 8 * 8;
+	KX_TRY(kx_dump_window(d->req, d->vm, &d->window));
 	KX_TRY(kx_bitmap_init(&d->bm, d->window));
 	if (!(d->page = malloc(d->vm->page_size)))
 		return &kx_enomem;
