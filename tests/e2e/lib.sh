@@ -45,6 +45,8 @@
 #                                initramfs-tools, Debian's kernel installed with
 #                                its initrd), cached -> $E2E_DEBROOT
 #   e2e_unbuilt PROG...          the first of this build's programs not built
+#   e2e_tap_need_host, e2e_tap_need_suite, e2e_tap_fetch_all, e2e_tap_skip_all,
+#   e2e_tap_fail_all             the same for TAP tests: skip or fail, and end
 #   e2e_fetch_all LOG            kernel, modules tree and Debian's tools; 2 = offline
 #   e2e_qemu_run ...             boot a guest under timeout with a serial log
 #                                (E2E_QEMU_REBOOT=1: a reboot boots again)
@@ -91,20 +93,44 @@ e2e_missing_tools() {
 	echo "${_e2e_missing# }"
 }
 
-# e2e_tap_need_host NAME: for a TAP test (tests/lib/tap.sh), end the script
-# with NAME's tests skipped when QEMU or another host tool is missing.
+# e2e_tap_skip_all NAME REASON, e2e_tap_fail_all WHAT DETAIL: end a TAP
+# test (tests/lib/tap.sh) here, NAME's tests skipped, or WHAT failed.
+e2e_tap_skip_all() {
+	tap_skip "$1" "$2"
+	tap_done
+	exit 0
+}
+e2e_tap_fail_all() {
+	tap_not_ok "$1" "$2"
+	tap_done
+	exit 1
+}
+
+# e2e_tap_need_host NAME: for a TAP test, end the script with NAME's tests
+# skipped when QEMU or another host tool is missing.
 e2e_tap_need_host() {
-	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-		tap_skip "$1" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
-		tap_done
-		exit 0
-	fi
+	command -v qemu-system-x86_64 >/dev/null 2>&1 ||
+		e2e_tap_skip_all "$1" "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
 	_e2e_missing=$(e2e_missing_tools)
-	if [ -n "$_e2e_missing" ]; then
-		tap_skip "$1" "host tools missing: $_e2e_missing"
-		tap_done
-		exit 0
-	fi
+	[ -z "$_e2e_missing" ] || e2e_tap_skip_all "$1" "host tools missing: $_e2e_missing"
+}
+
+# e2e_tap_need_suite: for a TAP test that installs the whole suite into a
+# guest, end the script with a failure when a program is not built.
+e2e_tap_need_suite() {
+	_e2e_u=$(e2e_unbuilt kdumpctl/kdumpctl kexec/kexec makedumpfile/makedumpfile vmcore-dmesg/vmcore-dmesg)
+	[ -z "$_e2e_u" ] || e2e_tap_fail_all "$_e2e_u is built"
+}
+
+# e2e_tap_fetch_all NAME LOG: e2e_fetch_all for a TAP test; offline, the
+# script ends with NAME's tests skipped, on any other failure it fails.
+e2e_tap_fetch_all() {
+	e2e_fetch_all "$2"
+	case $? in
+	0) ;;
+	2) e2e_tap_skip_all "$1" "cannot download Debian's kernel: $(tail -n 3 "$2" | tr '\n' ' ')" ;;
+	*) e2e_tap_fail_all "fetch Debian's kernel, modules and tools" "$(cat "$2")" ;;
+	esac
 }
 
 # e2e_tap_capture NAME MEM CPUS TMP: for a TAP test, the directory of a MEM
@@ -118,11 +144,7 @@ e2e_tap_capture() {
 	_e2e_t=$(e2e_now)
 	sh "${KX_SRCDIR:-.}/tests/e2e/capture-vmcore.sh" --mem "$2" --cpus "$3" >"$4/capture.out" 2>"$4/capture.err"
 	_e2e_st=$?
-	if [ $_e2e_st = 77 ]; then
-		tap_skip "$1" "capture-vmcore.sh cannot run here: $(cat "$4/capture.err")"
-		tap_done
-		exit 0
-	fi
+	[ $_e2e_st != 77 ] || e2e_tap_skip_all "$1" "capture-vmcore.sh cannot run here: $(cat "$4/capture.err")"
 	E2E_VDIR=$(tail -n 1 "$4/capture.out")
 	if [ $_e2e_st != 0 ] || [ ! -f "$E2E_VDIR/vmcore.elf" ]; then
 		tap_not_ok "capture a $2 MiB $3-CPU vmcore in QEMU" "capture-vmcore.sh exited $_e2e_st" \

@@ -30,51 +30,27 @@ tap_e2e_setup
 timeout_s=${KX_E2E_DEBIAN_TIMEOUT:-900}
 . "$E2E/lib.sh"
 
-tap_skip_guests "kdump in a debootstrap'ed Debian guest with systemd"
-
-skip_all() {
-	tap_skip "kdump in a debootstrap'ed Debian guest with systemd" "$1"
-	tap_done
-	exit 0
-}
-command -v qemu-system-x86_64 >/dev/null 2>&1 ||
-	skip_all "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
-missing=$(e2e_missing_tools)
-[ -z "$missing" ] || skip_all "host tools missing: $missing"
-[ "$(id -u)" = 0 ] || skip_all "needs root (debootstrap, chroot, mkfs.ext4 -d with owners)"
+name="kdump in a debootstrap'ed Debian guest with systemd"
+tap_skip_guests "$name"
+e2e_tap_need_host "$name"
+[ "$(id -u)" = 0 ] || e2e_tap_skip_all "$name" "needs root (debootstrap, chroot, mkfs.ext4 -d with owners)"
 command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] ||
-	skip_all "debootstrap is not installed (apt-get install debootstrap)"
-unbuilt=$(e2e_unbuilt kdumpctl/kdumpctl kexec/kexec makedumpfile/makedumpfile vmcore-dmesg/vmcore-dmesg)
-if [ -n "$unbuilt" ]; then
-	tap_not_ok "$unbuilt is built"
-	tap_done
-	exit 1
-fi
+	e2e_tap_skip_all "$name" "debootstrap is not installed (apt-get install debootstrap)"
+e2e_tap_need_suite
 
 work=$B/e2e-debian
 rm -rf "$work"
 mkdir -p "$work" || exit 1
 
 t=$(e2e_now)
-e2e_fetch_all "$work/build.log"
-case $? in
-0) ;;
-2) skip_all "cannot download Debian's kernel: $(tail -n 3 "$work/build.log" | tr '\n' ' ')" ;;
-*)
-	tap_not_ok "fetch Debian's kernel, modules and tools" "$(cat "$work/build.log")"
-	tap_done
-	exit 1
-	;;
-esac
+e2e_tap_fetch_all "$name" "$work/build.log"
 if ! e2e_fetch_debian_root >>"$work/build.log" 2>&1; then
 	# A mirror that cannot be reached is this machine's limit, not a bug.
 	if grep -qE 'Failed getting release file|Temporary failure resolving|Could not resolve|Connection refused|Network is unreachable' \
 			"$E2E_CACHE/debian-root/$E2E_KVER/debootstrap.log" 2>/dev/null; then
-		skip_all "debootstrap cannot reach ${KX_E2E_MIRROR:-http://deb.debian.org/debian}: $(grep -E 'E:|W:' "$E2E_CACHE/debian-root/$E2E_KVER/debootstrap.log" | head -n 2 | tr '\n' ' ')"
+		e2e_tap_skip_all "$name" "debootstrap cannot reach ${KX_E2E_MIRROR:-http://deb.debian.org/debian}: $(grep -E 'E:|W:' "$E2E_CACHE/debian-root/$E2E_KVER/debootstrap.log" | head -n 2 | tr '\n' ' ')"
 	fi
-	tap_not_ok "debootstrap a Debian 12 root" "$(tail -n 30 "$work/build.log")"
-	tap_done
-	exit 1
+	e2e_tap_fail_all "debootstrap a Debian 12 root" "$(tail -n 30 "$work/build.log")"
 fi
 tap_ok "Debian 12 root (debootstrap, cached in $E2E_CACHE/debian-root/$E2E_KVER) ready ($(e2e_secs "$t") s)"
 
@@ -111,10 +87,8 @@ build_root() {
 	e2e_make_root_disk "$work/root.img" 2048 "$root"
 }
 if ! build_root >>"$work/build.log" 2>&1; then
-	tap_not_ok "the guest's root disk: make install DESTDIR, kdump.conf, systemctl enable kdump" \
+	e2e_tap_fail_all "the guest's root disk: make install DESTDIR, kdump.conf, systemctl enable kdump" \
 		"$(tail -n 30 "$work/build.log")"
-	tap_done
-	exit 1
 fi
 tap_ok "root disk: make install DESTDIR=<root>, systemctl enable kdump kx-e2e ($(e2e_secs "$t") s)"
 tap_match "kdump.service is installed where systemd finds it" 'kdump.service installed at /usr/(local/)?lib/systemd/system/kdump.service' \

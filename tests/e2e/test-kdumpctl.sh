@@ -48,25 +48,12 @@ timeout_s=${KX_E2E_KDUMPCTL_TIMEOUT:-300}
 mem=1024
 . "$E2E/lib.sh"
 
-tap_skip_guests "kdumpctl in a QEMU guest"
-
-skip_all() {
-	tap_skip "kdumpctl in a QEMU guest" "$1"
-	tap_done
-	exit 0
-}
-command -v qemu-system-x86_64 >/dev/null 2>&1 ||
-	skip_all "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
-missing=$(e2e_missing_tools)
-[ -z "$missing" ] || skip_all "host tools missing: $missing"
+name="kdumpctl in a QEMU guest"
+tap_skip_guests "$name"
+e2e_tap_need_host "$name"
 command -v depmod >/dev/null 2>&1 || [ -x /sbin/depmod ] || [ -x /usr/sbin/depmod ] ||
-	skip_all "depmod is not installed (apt-get install kmod)"
-unbuilt=$(e2e_unbuilt kdumpctl/kdumpctl kexec/kexec makedumpfile/makedumpfile vmcore-dmesg/vmcore-dmesg)
-if [ -n "$unbuilt" ]; then
-	tap_not_ok "$unbuilt is built"
-	tap_done
-	exit 1
-fi
+	e2e_tap_skip_all "$name" "depmod is not installed (apt-get install kmod)"
+e2e_tap_need_suite
 
 work=$B/e2e-kdumpctl
 rm -rf "$work"
@@ -74,22 +61,11 @@ mkdir -p "$work" || exit 1
 uuid=6b1d7a52-0c8e-4f3a-9d2e-5a7c3e1f4b60
 
 t=$(e2e_now)
-e2e_fetch_all "$work/build.log"
-case $? in
-0) ;;
-2) skip_all "cannot download Debian's kernel: $(tail -n 3 "$work/build.log" | tr '\n' ' ')" ;;
-*)
-	tap_not_ok "fetch Debian's kernel, modules and tools" "$(cat "$work/build.log")"
-	tap_done
-	exit 1
-	;;
-esac
+e2e_tap_fetch_all "$name" "$work/build.log"
 if ! { e2e_install_tree "$work/destdir" &&
 	e2e_build_kdumpctl_guest "$work/guest" "$work/destdir" "$uuid"; } >>"$work/build.log" 2>&1; then
-	tap_not_ok "build the guest: make install DESTDIR=..., kdump.conf, kernel, modules" \
+	e2e_tap_fail_all "build the guest: make install DESTDIR=..., kdump.conf, kernel, modules" \
 		"$(cat "$work/build.log")"
-	tap_done
-	exit 1
 fi
 tap_ok "build the guest: Debian's $E2E_KVER, make install of this build ($(e2e_secs "$t") s)"
 dbg=
