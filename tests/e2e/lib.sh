@@ -93,15 +93,15 @@ e2e_missing_tools() {
 	echo "${_e2e_missing# }"
 }
 
-# e2e_tap_skip_all NAME REASON, e2e_tap_fail_all WHAT DETAIL: end a TAP
-# test (tests/lib/tap.sh) here, NAME's tests skipped, or WHAT failed.
+# e2e_tap_skip_all NAME REASON, e2e_tap_fail_all WHAT [DETAIL...]: end a
+# TAP test (tests/lib/tap.sh) here, NAME's tests skipped, or WHAT failed.
 e2e_tap_skip_all() {
 	tap_skip "$1" "$2"
 	tap_done
 	exit 0
 }
 e2e_tap_fail_all() {
-	tap_not_ok "$1" "$2"
+	tap_not_ok "$@"
 	tap_done
 	exit 1
 }
@@ -146,12 +146,9 @@ e2e_tap_capture() {
 	_e2e_st=$?
 	[ $_e2e_st != 77 ] || e2e_tap_skip_all "$1" "capture-vmcore.sh cannot run here: $(cat "$4/capture.err")"
 	E2E_VDIR=$(tail -n 1 "$4/capture.out")
-	if [ $_e2e_st != 0 ] || [ ! -f "$E2E_VDIR/vmcore.elf" ]; then
-		tap_not_ok "capture a $2 MiB $3-CPU vmcore in QEMU" "capture-vmcore.sh exited $_e2e_st" \
+	[ $_e2e_st = 0 ] && [ -f "$E2E_VDIR/vmcore.elf" ] ||
+		e2e_tap_fail_all "capture a $2 MiB $3-CPU vmcore in QEMU" "capture-vmcore.sh exited $_e2e_st" \
 			"$(cat "$4/capture.out" "$4/capture.err")"
-		tap_done
-		exit 1
-	fi
 	E2E_KVER=$(cat "$E2E_VDIR/kernel-version")
 	tap_ok "capture a $2 MiB $3-CPU vmcore of $E2E_KVER in QEMU ($(e2e_secs "$_e2e_t") s)"
 	sed '$d; s/^/# /' "$4/capture.out"

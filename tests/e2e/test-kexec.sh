@@ -28,11 +28,7 @@ crashkernel=256M
 tap_skip_guests "kexec in a QEMU guest"
 e2e_tap_need_host "kexec in a QEMU guest"
 for p in "$KEXEC" "$MDF" "$VMD"; do
-	if [ ! -x "$p" ]; then
-		tap_not_ok "$p is built"
-		tap_done
-		exit 1
-	fi
+	[ -x "$p" ] || e2e_tap_fail_all "$p is built"
 done
 
 work=$B/e2e-kexec
@@ -42,11 +38,8 @@ mkdir -p "$work" || exit 1
 # The guest: one initramfs for both boots (kx_method= on the command line
 # picks the crash cycle's syscall).
 t=$(e2e_now)
-if ! e2e_fetch_kernel >"$work/build.log" 2>&1; then
-	tap_not_ok "fetch Debian's kernel" "$(cat "$work/build.log")"
-	tap_done
-	exit 1
-fi
+e2e_fetch_kernel >"$work/build.log" 2>&1 ||
+	e2e_tap_fail_all "fetch Debian's kernel" "$(cat "$work/build.log")"
 E2E_INIT=$E2E/kexec-init.sh
 E2E_KEXEC=$KEXEC
 E2E_MAKEDUMPFILE=$MDF
@@ -57,12 +50,9 @@ if e2e_fetch_debian_tools >>"$work/build.log" 2>&1; then
 	E2E_EXTRA="$E2E_DEBIAN_MAKEDUMPFILE:/bin/makedumpfile-debian"
 fi
 E2E_CONF="KX_CAPTURE_APPEND='console=ttyS0 panic=1 irqpoll nr_cpus=1 reset_devices'"
-if ! e2e_build_kdump_guest "$work/guest" >>"$work/build.log" 2>&1; then
-	tap_not_ok "build the guest initramfs with our kexec, makedumpfile, vmcore-dmesg" \
+e2e_build_kdump_guest "$work/guest" >>"$work/build.log" 2>&1 ||
+	e2e_tap_fail_all "build the guest initramfs with our kexec, makedumpfile, vmcore-dmesg" \
 		"$(cat "$work/build.log")"
-	tap_done
-	exit 1
-fi
 tap_ok "build the guest: Debian's $E2E_KVER, our kexec, makedumpfile, vmcore-dmesg ($(e2e_secs "$t") s)"
 
 # Both guests at once (one vCPU each, about 90 s together under TCG).

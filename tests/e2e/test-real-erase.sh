@@ -26,16 +26,11 @@ v=$E2E_VDIR/vmcore.elf
 E2E_DBG_ROOT=$E2E_CACHE/dbg/root-$E2E_KVER
 if [ "${KX_E2E_FETCH_DBG:-0}" != 1 ] && { [ ! -f "$E2E_CACHE/dbg/vmlinux-$E2E_KVER" ] ||
 		! grep -qx ext4 "$E2E_DBG_ROOT/.modules" 2>/dev/null; }; then
-	tap_skip "real vmcore erase tests" \
+	e2e_tap_skip_all "real vmcore erase tests" \
 		"no debug vmlinux and ext4.ko in $E2E_CACHE/dbg (KX_E2E_FETCH_DBG=1 fetches them)"
-	tap_done
-	exit 0
 fi
-e2e_fetch_dbg_modules ext4 >"$tmp/fetch.log" 2>&1 && e2e_fetch_debian_tools >>"$tmp/fetch.log" 2>&1 || {
-	tap_not_ok "fetch the debug vmlinux, ext4.ko and Debian's makedumpfile" "$(cat "$tmp/fetch.log")"
-	tap_done
-	exit 1
-}
+e2e_fetch_dbg_modules ext4 >"$tmp/fetch.log" 2>&1 && e2e_fetch_debian_tools >>"$tmp/fetch.log" 2>&1 ||
+	e2e_tap_fail_all "fetch the debug vmlinux, ext4.ko and Debian's makedumpfile" "$(cat "$tmp/fetch.log")"
 vmlinux=$E2E_DBG_VMLINUX
 dbgko=$(find "$E2E_DBG_ROOT/usr/lib/debug/lib/modules/$E2E_KVER" -name ext4.ko | head -n 1)
 plainko=$E2E_CACHE/kernel/$E2E_KVER/modules/ext4.ko  # as the guest loaded it

@@ -21,11 +21,8 @@ vdir=$E2E_VDIR
 kver=$E2E_KVER
 v=$vdir/vmcore.elf
 
-e2e_fetch_debian_tools >"$tmp/fetch.log" 2>&1 || {
-	tap_not_ok "fetch Debian's makedumpfile and vmcore-dmesg" "$(cat "$tmp/fetch.log")"
-	tap_done
-	exit 1
-}
+e2e_fetch_debian_tools >"$tmp/fetch.log" 2>&1 ||
+	e2e_tap_fail_all "fetch Debian's makedumpfile and vmcore-dmesg" "$(cat "$tmp/fetch.log")"
 DMDF=$E2E_DEBIAN_MAKEDUMPFILE
 DVMD=$E2E_DEBIAN_VMCORE_DMESG
 
